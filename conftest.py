@@ -1,0 +1,28 @@
+"""Options shared by every suite; the fixtures live in the plugins listed below."""
+
+pytest_plugins = (
+    "tests.plugins.environment",
+    "tests.stack.fixtures",
+    "tests.smoke.reporting",
+)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("phenom", "Phenom backend suite")
+    group.addoption(
+        "--env",
+        default="local",
+        help="environment the smoke suite targets: local (the local stack), dev or prod; see tests/environments.toml",
+    )
+    group.addoption(
+        "--stack",
+        default="auto",
+        choices=("auto", "hermetic", "docker"),
+        help="local stack kind: docker needs an engine, hermetic needs none, auto picks docker when an engine answers",
+    )
+    group.addoption(
+        "--phenom-report",
+        metavar="PATH",
+        default=None,
+        help="write the round-trip's steps (status, milliseconds), env and git sha as JSON to PATH",
+    )
