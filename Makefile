@@ -24,8 +24,9 @@ $(SETUP_STAMP): pyproject.toml package.json package-lock.json
 smoke: setup
 	$(BIN)/python -m pytest -m smoke --env local
 
-# Unit, contract (local stack, Terraform, checkov, workflows) and the local smoke round-trip.
-test: setup
+# The Lambda zips first (Terraform and the zip tests read them), then unit, contract (local stack,
+# Terraform, checkov, workflows) and the local smoke round-trip.
+test: lambdas
 	$(BIN)/python -m pytest
 
 # A local backend on loopback until Ctrl-C: prints the GraphQL URL, Cognito ids and test users.

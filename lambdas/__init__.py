@@ -1,0 +1,1 @@
+"""The three Phenom Lambdas and the code they share; each zip keeps this package path."""

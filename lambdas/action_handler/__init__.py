@@ -1,0 +1,1 @@
+"""The Hasura action handler behind a Lambda Function URL: createPhenom, getPhenoms, deletePhenom."""

@@ -1,0 +1,52 @@
+"""getPhenoms: the caller's sightings, newest first, with presigned GETs for their media."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lambdas.action_handler.auth import Caller
+from lambdas.action_handler.services import ActionServices
+from lambdas.action_handler.storage import MediaStorage
+from lambdas.action_handler.validation import phenoms_limit
+from lambdas.shared.documents import load_document
+
+GET_PHENOMS = load_document(__file__, "get_phenoms")
+MARK_MEDIA_UPLOADED = load_document(__file__, "mark_media_uploaded")
+
+
+def get_phenoms(caller: Caller, action_input: Mapping[str, Any], services: ActionServices) -> list[dict[str, Any]]:
+    """A list of Phenom objects; pending media whose object now exists are recorded as uploaded first."""
+    limit = phenoms_limit(action_input)
+    rows = services.hasura.execute(GET_PHENOMS, {"ownerId": caller.sub, "limit": limit})["phenoms"]
+    uploaded_now = {
+        media["id"]
+        for row in rows
+        for media in row["media"]
+        if media["upload_state"] == "pending" and services.storage.exists(media["s3_key"])
+    }
+    if uploaded_now:
+        services.hasura.execute(MARK_MEDIA_UPLOADED, {"ids": sorted(uploaded_now)})
+    return [_phenom(row, uploaded_now, services.storage) for row in rows]
+
+
+def _phenom(row: Mapping[str, Any], uploaded_now: set[str], storage: MediaStorage) -> dict[str, Any]:
+    media = [
+        {
+            "filename": item["original_filename"],
+            "sort_order": item["sort_order"],
+            "key": item["s3_key"],
+            "upload_state": "uploaded" if item["id"] in uploaded_now else item["upload_state"],
+            "signed_uri": storage.download_url(item["s3_key"]),
+        }
+        for item in row["media"]
+    ]
+    return {
+        "id": row["id"],
+        "lat": row["lat"],
+        "lng": row["lng"],
+        "media_type": row["media_type"],
+        "created_at": row["created_at"],
+        "signed_uri": media[0]["signed_uri"] if media else None,
+        "media": media,
+    }

@@ -1,0 +1,36 @@
+"""Lambda entry point of the action handler (`lambdas.action_handler.handler.handler`)."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from lambdas.action_handler.config import load_config
+from lambdas.action_handler.dispatch import run_action
+from lambdas.action_handler.errors import ActionError
+from lambdas.action_handler.function_url import error_response, json_response
+from lambdas.action_handler.services import ActionServices
+from lambdas.shared.log import bind_request_id, get_logger, request_id_from
+
+log = get_logger("action_handler")
+
+
+@functools.cache
+def action_services() -> ActionServices:
+    """The services of this container, configured from the environment on the first request."""
+    return ActionServices(load_config())
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Answer one Hasura action call: 200 with the output, or a 4xx Hasura action error, never a 5xx."""
+    request_id = request_id_from(context, event)
+    with bind_request_id(request_id):
+        try:
+            return json_response(200, run_action(event, action_services()))
+        except ActionError as refusal:
+            log.info("action refused", status=refusal.status, code=refusal.code, reason=refusal.message)
+            return error_response(refusal.status, refusal.code, refusal.message)
+        except Exception:
+            # Hasura hides any 5xx behind an opaque "internal error"; a 400 keeps the request id visible.
+            log.exception("action handler failed")
+            return error_response(400, "unexpected", f"action handler failed (request id {request_id})")

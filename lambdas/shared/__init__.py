@@ -1,0 +1,1 @@
+"""Small modules shared by the three Lambdas: env config, JSON logs, app secrets, Hasura admin client."""

@@ -1,0 +1,110 @@
+"""`phenom-stack up --json` in a child process, and what /proc says about the processes it leaves."""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+STOP_TIMEOUT_SECONDS = 30
+
+
+def phenom_stack_command() -> list[str]:
+    """The installed console script, from the venv that runs the tests."""
+    script = shutil.which("phenom-stack", path=str(Path(sys.executable).parent))
+    assert script, "the phenom-stack console script is not installed: run `pip install -e .` in the venv"
+    return [script]
+
+
+@contextmanager
+def phenom_stack_up(kind: str, tmpdir: Path, stderr_path: Path, ready_timeout: float) -> Iterator[tuple]:
+    """Run `phenom-stack up --json --stack kind` with TMPDIR=tmpdir; yield (process, the JSON document).
+
+    Whatever the caller does, the process is stopped with SIGTERM on exit (SIGKILL would orphan its children).
+    """
+    with open(stderr_path, "w") as stderr:
+        # The child inherits the environment as a developer's shell would pass it; only its temp dir is ours.
+        process = subprocess.Popen(
+            [*phenom_stack_command(), "up", "--json", "--stack", kind],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, env={**os.environ, "TMPDIR": str(tmpdir)},
+        )
+    try:
+        line = _first_line(process, ready_timeout)
+        if not line:
+            _wait_quietly(process)
+        assert line, (f"phenom-stack printed no JSON line (waited up to {ready_timeout:.0f}s; exit code "
+                      f"{process.poll()}); stderr:\n{stderr_path.read_text()[-3000:]}")
+        yield process, json.loads(line)
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        process.stdout.close()
+
+
+@contextmanager
+def traversable_tmpdir() -> Iterator[Path]:
+    """A fresh TMPDIR for a stack run, removed afterwards.
+
+    Not under pytest's tmp_path: that is private to root, and the embedded Postgres of a root run works as an
+    unprivileged user inside TMPDIR.
+    """
+    path = Path(tempfile.mkdtemp(prefix="phenom-cli-tmpdir-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _wait_quietly(process: subprocess.Popen) -> None:
+    try:
+        process.wait(timeout=STOP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        pass
+
+
+def _first_line(process: subprocess.Popen, timeout: float) -> str:
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=timeout):
+            return ""
+        return process.stdout.readline()
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below pid, from /proc."""
+    children: dict[int, set[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, set()).add(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def running(pid: int) -> bool:
+    """Whether pid is a live process (a zombie has ended; it only waits to be reaped)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"

@@ -1,0 +1,106 @@
+"""pytest plugin: `--env` picks one section of tests/environments.toml; `phenom_env` gives it as an EnvConfig and
+`smoke_credentials` gives the smoke user's password. A bad env, a missing key, or contract tests aimed at a cloud
+environment stop the run before any test."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import pytest
+
+from tests.client.credentials import SmokeCredentials, resolve_smoke_credentials, secretsmanager_reader
+from tests.client.environments import LOCAL, EnvConfig, environment_section, load_environment
+from tests.client.errors import ConfigurationError, CredentialsUnavailable
+from tests.client.timeouts import Timeouts
+from tests.smoke.report import git_revision
+
+SELECTED_ENV = pytest.StashKey[EnvConfig]()
+_SECTION = pytest.StashKey[dict[str, str]]()
+_POSITIVE_CONTRACT = re.compile(r"(?<!not )\bcontract\b")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    name = config.getoption("env")
+    try:
+        config.stash[_SECTION] = environment_section(name)
+    except ConfigurationError as error:
+        raise pytest.UsageError(str(error)) from None
+    if name != LOCAL and _POSITIVE_CONTRACT.search(" ".join((config.option.markexpr or "").split())):
+        raise pytest.UsageError(_contract_refusal(name))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """After -m has deselected: refuse contract tests against a cloud env (the round-trip, also smoke, may run)."""
+    name = config.getoption("env")
+    if name == LOCAL:
+        return
+    contract_only = [
+        item.nodeid for item in items if item.get_closest_marker("contract") and not item.get_closest_marker("smoke")
+    ]
+    if contract_only:
+        raise pytest.UsageError(f"{_contract_refusal(name)} ({len(contract_only)} selected, e.g. {contract_only[0]})")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    name = config.getoption("env")
+    section = config.stash.get(_SECTION, {})
+    if name == LOCAL:
+        target = f"local stack (--stack {config.getoption('stack')}; its URLs are printed in the summary once it runs)"
+    else:
+        target = f"{section.get('graphql_url')} (region {section.get('region')}, pool {section.get('user_pool_id')})"
+    return [f"phenom env: {name}: {target}", f"git revision: {git_revision(config.rootpath)}"]
+
+
+@pytest.fixture(scope="session")
+def phenom_env(request: pytest.FixtureRequest) -> EnvConfig:
+    """The selected environment's endpoints, ids and smoke user (for local, read from the running local stack)."""
+    name = request.config.getoption("env")
+    local_stack = request.getfixturevalue("local_stack") if name == LOCAL else None
+    try:
+        env = load_environment(name, local_stack=local_stack)
+    except ConfigurationError as error:
+        problem = str(error)
+    else:
+        request.config.stash[SELECTED_ENV] = env
+        return env
+    pytest.fail(problem, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def smoke_credentials(request: pytest.FixtureRequest, phenom_env: EnvConfig) -> SmokeCredentials:
+    """The smoke user's credentials: PHENOM_SMOKE_PASSWORD, else the env's smoke-credentials secret; with neither the
+    test fails (never skips) naming both."""
+    secrets = request.getfixturevalue("secrets_client") if phenom_env.is_local else _secretsmanager(phenom_env)
+    try:
+        return resolve_smoke_credentials(phenom_env, environ=os.environ, read_secret=secretsmanager_reader(secrets))
+    except CredentialsUnavailable as error:
+        problem = str(error)
+    # Failing outside the except block keeps the message to one line, without the chained traceback.
+    pytest.fail(problem, pytrace=False)
+
+
+def _secretsmanager(env: EnvConfig) -> Any:
+    """A secretsmanager client with the caller's own AWS credentials, bounded in time like every client call."""
+    import boto3
+    from botocore.config import Config
+
+    timeouts = Timeouts()
+    return boto3.client(
+        "secretsmanager",
+        region_name=env.region,
+        config=Config(
+            connect_timeout=timeouts.connect_seconds,
+            read_timeout=timeouts.read_seconds,
+            retries={"total_max_attempts": 2},
+        ),
+    )
+
+
+def _contract_refusal(name: str) -> str:
+    return (
+        f"the contract suite runs only against the local stack, not --env {name}: "
+        f"run `pytest -m smoke --env {name}` for the round-trip, or drop --env to check contracts locally"
+    )

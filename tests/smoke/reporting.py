@@ -1,0 +1,80 @@
+"""pytest plugin: the round-trip's step table in the terminal summary, and the same as JSON with --phenom-report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Generator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.plugins.environment import SELECTED_ENV
+from tests.smoke.report import build_report, git_revision, table_lines
+from tests.smoke.roundtrip import RoundTripOutcome
+from tests.smoke.steps import describe
+
+_OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
+_SETUP_ERRORS = pytest.StashKey[list[str]]()
+_REVISION = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_OUTCOMES] = []
+    config.stash[_SETUP_ERRORS] = []
+
+
+@pytest.fixture
+def record_roundtrip(request: pytest.FixtureRequest) -> Callable[[RoundTripOutcome], None]:
+    """A function that hands a round-trip's outcome to the terminal summary and the --phenom-report file."""
+    return request.config.stash[_OUTCOMES].append
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    # A smoke test that cannot even start (no password, no stack) still has to say why in the summary and report.
+    if call.when == "setup" and report.failed and item.get_closest_marker("smoke") and call.excinfo is not None:
+        error = call.excinfo.value
+        why = error.msg if isinstance(error, pytest.fail.Exception) else describe(error)
+        item.config.stash[_SETUP_ERRORS].append(f"the round-trip could not start: {why}")
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    report = _report(config)
+    if report["status"] == "not run":
+        return
+    title = f"phenom round-trip: env {report['env']}"
+    env = config.stash.get(SELECTED_ENV, None)
+    if env is not None:
+        title += f" ({env.graphql_url}, {env.stack} stack)" if env.stack else f" ({env.graphql_url})"
+    terminalreporter.ensure_newline()
+    terminalreporter.section(title)
+    for line in table_lines(report):
+        terminalreporter.write_line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    config = session.config
+    target = config.getoption("phenom_report")
+    if target is None:
+        return
+    path = Path(target)
+    if not path.is_absolute():
+        path = config.invocation_params.dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_report(config), indent=2) + "\n", encoding="utf-8")
+
+
+def _report(config: pytest.Config) -> dict[str, Any]:
+    outcomes = config.stash.get(_OUTCOMES, [])
+    setup_errors = config.stash.get(_SETUP_ERRORS, [])
+    if _REVISION not in config.stash:
+        config.stash[_REVISION] = git_revision(config.rootpath)
+    return build_report(
+        config.getoption("env"),
+        config.stash[_REVISION],
+        outcomes[-1] if outcomes else None,
+        setup_errors[-1] if setup_errors else None,
+    )

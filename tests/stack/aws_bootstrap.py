@@ -1,0 +1,114 @@
+"""Create the local environment's AWS resources in moto, named and configured like prod's (`phenom-local-...`)."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from tests.stack import names
+from tests.stack.endpoints import StackUser
+
+AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+# The standard attributes the users table stores; the ID token carries the ones the client may read.
+PROFILE_ATTRIBUTES = ["email", "email_verified", "name", "given_name", "family_name", "preferred_username", "locale"]
+# The first user is the smoke user: its credentials go into the smoke-credentials secret.
+USER_PROFILES = (
+    ("smoke@phenom.local", {"name": "Smoke User", "given_name": "Smoke", "family_name": "User",
+                            "preferred_username": "smoke", "locale": "en"}),
+    ("other@phenom.local", {"name": "Other User", "given_name": "Other", "family_name": "User",
+                            "preferred_username": "other", "locale": "en"}),
+)
+
+
+@dataclass(frozen=True)
+class CognitoPool:
+    """The ids of the local user pool and its app client."""
+
+    user_pool_id: str
+    client_id: str
+
+
+def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
+    """Pool `phenom-local` (email usernames, email auto-verified, the given triggers) and its app client.
+
+    triggers maps a LambdaConfig key (PreTokenGeneration, PostConfirmation, PostAuthentication) to a Lambda ARN.
+    """
+    pool = cognito.create_user_pool(
+        PoolName=names.USER_POOL_NAME,
+        UsernameAttributes=["email"],
+        AutoVerifiedAttributes=["email"],
+        LambdaConfig=dict(triggers),
+    )["UserPool"]
+    client = cognito.create_user_pool_client(
+        UserPoolId=pool["Id"],
+        ClientName=names.APP_CLIENT_NAME,
+        GenerateSecret=False,
+        ExplicitAuthFlows=AUTH_FLOWS,
+        ReadAttributes=PROFILE_ATTRIBUTES,
+    )["UserPoolClient"]
+    return CognitoPool(user_pool_id=pool["Id"], client_id=client["ClientId"])
+
+
+def create_media_bucket(s3) -> str:
+    """Bucket `phenom-local-media-storage`: versioned, AES256, public access blocked, as in prod."""
+    bucket = names.MEDIA_BUCKET
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+    )
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
+                                        "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+    )
+    return bucket
+
+
+def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dict, admin_secret: str) -> str:
+    """Secret `phenom-local-app-secrets` with the keys prod's holds; return its id."""
+    secretsmanager.create_secret(
+        Name=names.APP_SECRETS_ID,
+        SecretString=json.dumps({
+            "database_url": database_url,
+            "jwt_secret": json.dumps(jwt_secret_config),
+            "graphql_admin_secret": admin_secret,
+        }),
+    )
+    return names.APP_SECRETS_ID
+
+
+def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
+    """Sign up and confirm the users (the post-confirmation trigger runs); store the first one's credentials."""
+    users = tuple(_confirmed_user(cognito, pool, email, profile) for email, profile in USER_PROFILES)
+    smoke_user = users[0]
+    secretsmanager.create_secret(
+        Name=names.SMOKE_SECRET_ID,
+        SecretString=json.dumps({"username": smoke_user.username, "password": smoke_user.password}),
+    )
+    return users
+
+
+def new_password() -> str:
+    """A random password that meets Cognito's default policy (upper, lower, digit, symbol)."""
+    return secrets.token_urlsafe(18) + "aA1!"
+
+
+def _confirmed_user(cognito, pool: CognitoPool, email: str, profile: Mapping[str, str]) -> StackUser:
+    password = new_password()
+    signed_up = cognito.sign_up(
+        ClientId=pool.client_id,
+        Username=email,
+        Password=password,
+        UserAttributes=[{"Name": name, "Value": value} for name, value in profile.items()],
+    )
+    # Cognito marks the email verified when the user confirms with the emailed code; an admin confirmation does
+    # not, so the admin says so first, as a real admin could.
+    cognito.admin_update_user_attributes(
+        UserPoolId=pool.user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+    )
+    cognito.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username=email)
+    return StackUser(username=email, password=password, sub=signed_up["UserSub"])

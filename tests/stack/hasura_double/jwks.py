@@ -1,0 +1,81 @@
+"""The JWKS behind `jwk_url`: fetched on first use, refreshed only as its cache headers say (like Hasura)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from email.utils import parsedate_to_datetime
+from typing import NamedTuple
+
+import jwt
+import requests
+
+FETCH_TIMEOUT_SECONDS = 10
+RETRY_AFTER_FAILURE_SECONDS = 60
+MIN_REFRESH_SECONDS = 1
+
+
+class SigningKey(NamedTuple):
+    """A key of the set and the `alg` its JWK declares (None when it declares none)."""
+
+    declared_algorithm: str | None
+    jwk: jwt.PyJWK
+
+
+class JwksUnavailable(Exception):
+    """The JWKS could not be fetched or parsed; check that the JWKS server started before the engine."""
+
+
+def refresh_interval(headers) -> float | None:
+    """Seconds until the JWKS should be fetched again, from Cache-Control or Expires; None means never."""
+    cache_control = (headers.get("Cache-Control") or "").lower()
+    match = re.search(r"(?:s-maxage|max-age)\s*=\s*(\d+)", cache_control)
+    if match:
+        return max(MIN_REFRESH_SECONDS, int(match.group(1)))
+    if any(directive in cache_control for directive in ("no-cache", "no-store", "must-revalidate")):
+        return MIN_REFRESH_SECONDS
+    expires = headers.get("Expires")
+    if expires:
+        try:
+            return max(MIN_REFRESH_SECONDS, parsedate_to_datetime(expires).timestamp() - time.time())
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+class JwksCache:
+    """Thread-safe cache of the key set at `url`."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._keys: list[SigningKey] | None = None
+        self._refresh_at: float | None = None
+        self._lock = threading.Lock()
+
+    def keys(self) -> list[SigningKey]:
+        """The current keys; raises JwksUnavailable when none were ever fetched."""
+        if self._keys is not None and (self._refresh_at is None or time.monotonic() < self._refresh_at):
+            return self._keys
+        with self._lock:
+            if self._keys is None or (self._refresh_at is not None and time.monotonic() >= self._refresh_at):
+                self._fetch()
+            return self._keys
+
+    def _fetch(self) -> None:
+        try:
+            response = requests.get(self.url, timeout=FETCH_TIMEOUT_SECONDS)
+            response.raise_for_status()
+            keys = [SigningKey(key.get("alg"), jwt.PyJWK(key)) for key in response.json()["keys"] if _supported(key)]
+        except (requests.RequestException, ValueError, KeyError, jwt.PyJWKError) as error:
+            self._refresh_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
+            if self._keys is None:
+                raise JwksUnavailable(f"fetching the JWKS from {self.url} failed: {error}") from error
+            return
+        self._keys = keys
+        interval = refresh_interval(response.headers)
+        self._refresh_at = None if interval is None else time.monotonic() + interval
+
+
+def _supported(key: dict) -> bool:
+    return key.get("kty") in ("RSA", "EC", "OKP")

@@ -1,0 +1,108 @@
+"""The GraphQL engine of the stack: real Hasura in a container (docker) or the engine double (hermetic).
+
+Both get the same configuration, the environment the ECS task definition gives the graphql container, and both
+are fed the same way afterwards (migrations through /v2/query, metadata through /v1/metadata).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import requests
+
+from tests.stack.errors import StackStartError
+from tests.stack.hasura_project import replace_metadata_body
+
+ADMIN_API_TIMEOUT_SECONDS = 60
+
+
+class Engine(Protocol):
+    """A started engine: where it listens and how to stop it."""
+
+    base_url: str
+
+    def stop(self) -> None: ...
+
+
+CLAIMS_NAMESPACE = "https://hasura.io/jwt/claims"
+
+
+def jwt_secret_config(jwks_url: str, client_id: str, issuer: str) -> dict:
+    """HASURA_GRAPHQL_JWT_SECRET as Terraform sets it: RS256 via the pool's JWKS, stringified claims (Cognito V1)."""
+    return {
+        "type": "RS256",
+        "jwk_url": jwks_url,
+        "claims_namespace": CLAIMS_NAMESPACE,
+        "claims_format": "stringified_json",
+        "audience": client_id,
+        "issuer": issuer,
+    }
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    """What the graphql container is configured with in Terraform, valued for the local stack."""
+
+    database_url: str = field(repr=False)
+    admin_secret: str = field(repr=False)
+    jwt_secret_config: dict
+    action_url: str
+
+    def environment(self) -> dict[str, str]:
+        """The container's environment (HASURA_GRAPHQL_UNAUTHORIZED_ROLE stays unset, as in prod)."""
+        return {
+            "HASURA_GRAPHQL_ADMIN_SECRET": self.admin_secret,
+            "HASURA_GRAPHQL_JWT_SECRET": json.dumps(self.jwt_secret_config),
+            "HASURA_GRAPHQL_METADATA_DATABASE_URL": self.database_url,
+            "PG_DATABASE_URL": self.database_url,
+            "HASURA_ACTION_PHENOM_URL": self.action_url,
+            "HASURA_GRAPHQL_ENABLE_CONSOLE": "false",
+            # A local run has nothing to report to Hasura's telemetry endpoint.
+            "HASURA_GRAPHQL_ENABLE_TELEMETRY": "false",
+        }
+
+
+@dataclass
+class _StartedEngine:
+    base_url: str
+    _server: object = field(repr=False)
+
+    def stop(self) -> None:
+        self._server.stop()
+
+
+def start_engine(kind: str, config: EngineConfig, port: int) -> Engine:
+    """Start the engine of the given stack kind on 127.0.0.1:port and return it once it answers."""
+    if kind == "docker":
+        from tests.stack.hasura_container import HasuraContainer
+
+        server = HasuraContainer(port, config.environment())
+    else:
+        from tests.stack.hasura_double import HasuraDouble
+
+        server = HasuraDouble(config.database_url, config.admin_secret, config.jwt_secret_config,
+                              config.environment(), port=port)
+    try:
+        return _StartedEngine(server.start(), server)
+    except BaseException:
+        # A half-started engine (container created, never healthy) is still there to remove.
+        server.stop()
+        raise
+
+
+def register_sources(metadata_url: str, admin_secret: str, metadata: dict) -> None:
+    """Give a fresh engine the project's database sources, without tables, so migrations can run on them.
+
+    Production's engine has had its `default` source all along; a new one has none until metadata names it, and
+    the graphql container's environment (no HASURA_GRAPHQL_DATABASE_URL) adds none by itself.
+    """
+    sources_only = {"version": metadata["version"],
+                    "sources": [{**source, "tables": []} for source in metadata.get("sources", [])]}
+    response = requests.post(metadata_url, json=replace_metadata_body(sources_only),
+                             headers={"x-hasura-admin-secret": admin_secret}, timeout=ADMIN_API_TIMEOUT_SECONDS)
+    if response.status_code != 200:
+        raise StackStartError(
+            f"registering the database sources failed with HTTP {response.status_code}: {response.text[:2000]}"
+        )

@@ -1,0 +1,69 @@
+"""Action inputs are checked before anything is written, and each refusal names the field."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from lambdas.action_handler.errors import ValidationFailed
+from lambdas.action_handler.validation import DEFAULT_LIMIT, NewPhenom, new_phenom, phenom_id, phenoms_limit
+
+pytestmark = pytest.mark.unit
+
+
+def _create_input(**fields):
+    values = {"lat": 51.5, "lng": -0.12, "filenames": ["a.jpg"], "media_type": "image"}
+    values.update(fields)
+    return {"input": values}
+
+
+def test_valid_create_input():
+    assert new_phenom(_create_input(lat=-90, lng=180, filenames=["a", "b"], media_type="audio")) == NewPhenom(
+        lat=-90.0, lng=180.0, filenames=("a", "b"), media_type="audio"
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("lat", 90.0001), ("lat", -91), ("lat", float("nan")), ("lat", float("inf")), ("lat", True), ("lat", "10"),
+        ("lat", None), ("lng", 180.5), ("lng", float("-inf")), ("lng", False), ("lng", [1]),
+        ("filenames", []), ("filenames", [""]), ("filenames", ["  "]), ("filenames", ["f"] * 11), ("filenames", "a.jpg"), ("filenames", ["a", 3]),
+        ("filenames", ["x" * 1025]), ("media_type", "document"), ("media_type", None), ("media_type", ["image"]),
+    ],
+    ids=lambda value: type(value).__name__ if not isinstance(value, str) or len(value) > 12 else value,
+)
+def test_bad_create_field_is_refused_naming_it(field, value):
+    with pytest.raises(ValidationFailed) as refused:
+        new_phenom(_create_input(**{field: value}))
+    assert (refused.value.status, refused.value.code) == (400, "validation-failed")
+    assert f"input.{field}" in refused.value.message
+
+
+@pytest.mark.parametrize("action_input", [{}, {"input": None}, {"input": [1]}], ids=["absent", "null", "list"])
+def test_create_input_object_is_required(action_input):
+    with pytest.raises(ValidationFailed, match="input must be an object"):
+        new_phenom(action_input)
+
+
+@pytest.mark.parametrize(("action_input", "expected"), [({}, DEFAULT_LIMIT), ({"limit": None}, DEFAULT_LIMIT), ({"limit": 1}, 1), ({"limit": 100}, 100)])
+def test_limit_default_and_bounds(action_input, expected):
+    assert phenoms_limit(action_input) == expected
+
+
+@pytest.mark.parametrize("limit", [0, 101, -5, True, "5", 5.0], ids=["zero", "101", "negative", "bool", "string", "float"])
+def test_bad_limit_is_refused(limit):
+    with pytest.raises(ValidationFailed, match="limit"):
+        phenoms_limit({"limit": limit})
+
+
+def test_phenom_id_is_canonicalised():
+    value = uuid.uuid4()
+    assert phenom_id({"phenomId": str(value).upper()}) == str(value)
+
+
+@pytest.mark.parametrize("value", [None, "", "not-a-uuid", 42, "../x"], ids=["none", "empty", "word", "int", "path"])
+def test_bad_phenom_id_is_refused(value):
+    with pytest.raises(ValidationFailed, match="phenomId"):
+        phenom_id({"phenomId": value})
