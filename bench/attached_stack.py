@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stack.endpoints import LocalStack, StackUser
-
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.getgroup("phenom").addoption(
@@ -30,11 +28,4 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--attached-stack"):
         # Imported only now, after the suite's plugins, so that its `local_stack` is the one registered last.
         config.pluginmanager.import_plugin("attached_stack_fixture")
-
-
-def local_stack_from(document: dict) -> LocalStack:
-    """The LocalStack a `phenom-stack up --json` line describes."""
-    fields = dict(document)
-    fields["users"] = tuple(StackUser(**user) for user in document["users"])
-    return LocalStack(**fields)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from attached_stack import local_stack_from
+from stack_process import local_stack_from
 from tests.stack.endpoints import LocalStack
 
 

@@ -38,15 +38,18 @@ def ratio(numerator: float, denominator: float) -> float:
     return numerator / denominator if denominator else float("inf")
 
 
-def interleave(contenders: Mapping[str, Callable[[], float]], runs: int) -> dict[str, list[float]]:
+def interleave(
+    contenders: Mapping[str, Callable[[], float]], runs: int, *, report_each_round: bool = True
+) -> dict[str, list[float]]:
     """Run each contender once per round, in the given order (A B C A B C ...), for `runs` rounds; each returns the
     seconds it measured. Interleaving spreads drift on the machine (caches, other load) over all of them alike."""
     seconds: dict[str, list[float]] = {name: [] for name in contenders}
     for round_number in range(1, runs + 1):
         for name, contender in contenders.items():
             seconds[name].append(contender())
-        shown = "  ".join(f"{name} {values[-1]:.3f}s" for name, values in seconds.items())
-        print(f"  round {round_number}/{runs}: {shown}", flush=True)
+        if report_each_round:
+            shown = "  ".join(f"{name} {values[-1]:.3f}s" for name, values in seconds.items())
+            print(f"  round {round_number}/{runs}: {shown}", flush=True)
     return seconds
 
 

@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from tests.client.environments import EnvConfig
 from tests.client.errors import CredentialsUnavailable
 from tests.client.redaction import redact
@@ -41,7 +43,6 @@ def resolve_smoke_credentials(
 
 def secretsmanager_reader(client: Any) -> SecretReader:
     """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable."""
-    from botocore.exceptions import BotoCoreError, ClientError
 
     def read(secret_id: str) -> str:
         try:

@@ -6,21 +6,25 @@ Import the fixtures a test module needs from here (the shared conftest belongs t
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import jwt
 import psycopg
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.contract.double_servers import (
+    ActionHandler,
+    LoopbackServer,
+    SigningKey,
+    action_handler_class,
+    jwks_handler_class,
+    new_key,
+)
 from tests.stack.hasura_double import HasuraDouble
 from tests.stack.hasura_project import apply_metadata, apply_migrations, metadata_json
 from tests.stack.postgres import EmbeddedPostgres
@@ -32,108 +36,6 @@ AUDIENCE = "double-test-client"
 ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_doubletest"
 KEY_ID = "double-test-key"
 HTTP_TIMEOUT_SECONDS = 30
-HANDLER_REPLY_TIMEOUT_SECONDS = 10
-
-
-@dataclass(frozen=True)
-class SigningKey:
-    """An RSA key pair published (or not) in the test JWKS under `kid`."""
-
-    kid: str
-    private_key: rsa.RSAPrivateKey = field(repr=False)
-
-    def public_jwk(self) -> dict:
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key()))
-        return {**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}
-
-
-def new_key(kid: str) -> SigningKey:
-    """A fresh 2048-bit RSA signing key."""
-    return SigningKey(kid, rsa.generate_private_key(public_exponent=65537, key_size=2048))
-
-
-class LoopbackServer:
-    """A ThreadingHTTPServer on 127.0.0.1 in a daemon thread."""
-
-    def __init__(self, handler_class) -> None:
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler_class)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-        self.thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
-@dataclass
-class RecordedCall:
-    """One request the action handler received."""
-
-    headers: dict[str, str]
-    body: dict
-
-
-@dataclass
-class ActionHandler:
-    """A scripted action handler: replies are queued per test, requests are recorded."""
-
-    url: str = ""
-    calls: list[RecordedCall] = field(default_factory=list)
-    replies: queue.Queue = field(default_factory=queue.Queue)
-    release: threading.Event = field(default_factory=threading.Event)
-
-    def reply(self, status: int, body, content_type: str = "application/json", hold: bool = False) -> None:
-        """Queue the next reply; `body` is JSON-encoded unless it is bytes; `hold` waits for `release`."""
-        raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-        self.replies.put((status, raw, content_type, hold))
-
-    def reset(self) -> None:
-        self.calls.clear()
-        self.release.clear()
-        while not self.replies.empty():
-            self.replies.get_nowait()
-
-
-def _action_handler_class(handler: ActionHandler):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            handler.calls.append(RecordedCall({k.lower(): v for k, v in self.headers.items()}, body))
-            status, raw, content_type, hold = handler.replies.get(timeout=HANDLER_REPLY_TIMEOUT_SECONDS)
-            if hold:
-                handler.release.wait(HANDLER_REPLY_TIMEOUT_SECONDS)
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-    return Handler
-
-
-def _jwks_handler_class(keys: list[SigningKey]):
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-            raw = json.dumps({"keys": [key.public_jwk() for key in keys]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
-
-    return Handler
 
 
 @dataclass(frozen=True)
@@ -193,7 +95,7 @@ def double_signing_key() -> SigningKey:
 @pytest.fixture(scope="session")
 def double_jwks_url(double_signing_key: SigningKey) -> Iterator[str]:
     """URL of a JWKS that publishes `double_signing_key`."""
-    server = LoopbackServer(_jwks_handler_class([double_signing_key]))
+    server = LoopbackServer(jwks_handler_class([double_signing_key]))
     try:
         yield f"{server.url}/.well-known/jwks.json"
     finally:
@@ -204,7 +106,7 @@ def double_jwks_url(double_signing_key: SigningKey) -> Iterator[str]:
 def action_handler_server() -> Iterator[ActionHandler]:
     """The scripted action handler on loopback, for the whole session."""
     handler = ActionHandler()
-    server = LoopbackServer(_action_handler_class(handler))
+    server = LoopbackServer(action_handler_class(handler))
     handler.url = server.url + "/actions"
     try:
         yield handler
@@ -283,7 +185,8 @@ def mint_token(double_signing_key: SigningKey) -> Callable[..., str]:
         for name in drop:
             payload.pop(name, None)
         signer = key or double_signing_key
-        return jwt.encode(payload, signer.private_key, algorithm="RS256", headers={"kid": signer.kid, **(headers or {})})
+        return jwt.encode(payload, signer.private_key, algorithm="RS256",
+                          headers={"kid": signer.kid, **(headers or {})})
 
     return mint
 
@@ -308,7 +211,8 @@ def seeded_users(hasura_double: DoubleEndpoints, double_database_url: str) -> It
                 "INSERT INTO phenoms (owner_id, lat, lng, media_type) VALUES (%s, 1.5, 2, 'image') RETURNING id",
                 (user_id,)).fetchone()[0]
             connection.execute(
-                "INSERT INTO phenom_media (phenom_id, sort_order, original_filename, s3_key) VALUES (%s, 0, 'a.jpg', %s)",
+                "INSERT INTO phenom_media (phenom_id, sort_order, original_filename, s3_key) "
+                "VALUES (%s, 0, 'a.jpg', %s)",
                 (phenom_id, f"media/{phenom_id}/0_a.jpg"))
             users.phenoms[user_id] = str(phenom_id)
     try:

@@ -8,6 +8,7 @@ import time
 import jwt
 import pytest
 
+from tests.contract.double_servers import new_key
 from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
     AUDIENCE,
     CLAIMS_NAMESPACE,
@@ -18,7 +19,6 @@ from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
     double_signing_key,
     hasura_double,
     mint_token,
-    new_key,
     seeded_users,
     start_double,
 )

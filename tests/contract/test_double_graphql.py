@@ -95,7 +95,8 @@ def test_all_mutation_fields_of_a_request_share_one_transaction(hasura_double):
         "b: insert_users_one(object: {id: $b, email: \"dup@double.test\"}) { id } }", {"a": first, "b": second})
     # THEN the request fails with Hasura's error and the first insert is rolled back too
     assert _errors(result) == [("constraint-violation",
-                                'Uniqueness violation. duplicate key value violates unique constraint "users_email_key"',
+                                "Uniqueness violation. duplicate key value violates unique constraint "
+                                '"users_email_key"',
                                 "$.selectionSet.b.args.object")]
     assert hasura_double.graphql("query ($id: uuid!) { users_by_pk(id: $id) { id } }",
                                  {"id": first}) == {"data": {"users_by_pk": None}}
@@ -201,6 +202,19 @@ def test_fragments_aliases_and_skip_include(hasura_double, seeded_users):
     """
     result = hasura_double.graphql(query, {"id": seeded_users.alice, "no": False})
     assert result == {"data": {"me": {"key": seeded_users.alice, "__typename": "users", "name": None}}}
+
+
+def test_aggregates(hasura_double, seeded_users):
+    ids = [seeded_users.alice, seeded_users.bob]
+    result = hasura_double.graphql(
+        "query ($ids: [uuid!]!) { phenoms_aggregate(where: {owner_id: {_in: $ids}}) { aggregate { count "
+        "kinds: count(columns: [media_type], distinct: true) sum { lat } max { lng } avg { lat } } nodes { lat } } "
+        "users(where: {id: {_in: $ids}}, limit: 1) { phenoms_aggregate { aggregate { count } } } }", {"ids": ids})
+    assert result == {"data": {
+        "phenoms_aggregate": {"aggregate": {"count": 2, "kinds": 1, "sum": {"lat": 3}, "max": {"lng": 2},
+                                            "avg": {"lat": 1.5}},
+                              "nodes": [{"lat": 1.5}, {"lat": 1.5}]},
+        "users": [{"phenoms_aggregate": {"aggregate": {"count": 1}}}]}}
 
 
 def test_introspection_of_users_insert_input(hasura_double):

@@ -80,7 +80,8 @@ def test_allow_inconsistent_keeps_the_rest(fresh_double, project_metadata):
     # GIVEN metadata with one broken permission, applied with allow_inconsistent_metadata
     broken = copy.deepcopy(project_metadata)
     _table(broken, "users")["select_permissions"][0]["permission"]["columns"].append("no_such_column")
-    answer = fresh_double.post(fresh_double.metadata_url, replace_metadata_body(broken, allow_inconsistent_metadata=True))
+    body = replace_metadata_body(broken, allow_inconsistent_metadata=True)
+    answer = fresh_double.post(fresh_double.metadata_url, body)
     # THEN it is accepted and reported; the broken permission is left out and the rest still serves
     assert answer.status_code == 200
     assert answer.json()["is_consistent"] is False

@@ -27,9 +27,11 @@ URL = re.compile(r"https?://[^\s\"]+")
 
 CREATE = """mutation ($input: CreatePhenomInput!) {
   createPhenom(input: $input) { phenomId uploads { filename key uploadUrl } } }"""
-GET_PHENOMS = "query { getPhenoms(limit: 5) { id lat lng media_type created_at signed_uri media { filename sort_order key upload_state signed_uri } } }"
+GET_PHENOMS = """query { getPhenoms(limit: 5) {
+  id lat lng media_type created_at signed_uri media { filename sort_order key upload_state signed_uri } } }"""
 TABLE_READ = """query ($id: uuid!) { phenoms(where: {id: {_eq: $id}}) {
-  id lat lng media_type owner { email } media(order_by: {sort_order: asc}) { sort_order original_filename upload_state } } }"""
+  id lat lng media_type owner { email }
+  media(order_by: {sort_order: asc}) { sort_order original_filename upload_state } } }"""
 DELETE = "mutation ($id: uuid!) { deletePhenom(phenomId: $id) { phenomId deletedObjects } }"
 NEW_PHENOM = {"lat": 40.7, "lng": -74.0, "filenames": ["differential.jpg", "second.jpg"], "media_type": "image"}
 

@@ -11,9 +11,9 @@ import signal
 import pytest
 import requests
 
+from tests.contract.infra.facts import hasura_image
 from tests.contract.stack_cli_process import STOP_TIMEOUT_SECONDS, phenom_stack_up, traversable_tmpdir
 from tests.stack.aws_clients import aws_client
-from tests.stack.hasura_container import hasura_image
 
 pytestmark = [pytest.mark.contract, pytest.mark.docker]
 

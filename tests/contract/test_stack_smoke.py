@@ -18,7 +18,8 @@ URL_FIELDS = ("graphql_url", "metadata_url", "query_url", "action_url", "aws_end
 
 
 def test_every_field_is_set(local_stack):
-    empty = [field.name for field in dataclasses.fields(local_stack) if getattr(local_stack, field.name) in ("", None, (), {})]
+    empty = [field.name for field in dataclasses.fields(local_stack)
+             if getattr(local_stack, field.name) in ("", None, (), {})]
     assert empty == []
     assert local_stack.stack in ("hermetic", "docker")
     assert len(local_stack.users) == 2
@@ -94,5 +95,6 @@ def test_to_json_is_one_line_with_every_endpoint(local_stack):
     document = local_stack.to_json()
     assert "\n" not in document
     parsed = json.loads(document)
-    assert {field: parsed[field] for field in URL_FIELDS} == {field: getattr(local_stack, field) for field in URL_FIELDS}
+    assert {field: parsed[field] for field in URL_FIELDS} == {
+        field: getattr(local_stack, field) for field in URL_FIELDS}
     assert [user["username"] for user in parsed["users"]] == [user.username for user in local_stack.users]

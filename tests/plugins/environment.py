@@ -8,7 +8,9 @@ import os
 import re
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from tests.client.credentials import SmokeCredentials, resolve_smoke_credentials, secretsmanager_reader
 from tests.client.environments import LOCAL, EnvConfig, environment_section, load_environment
@@ -71,8 +73,7 @@ def phenom_env(request: pytest.FixtureRequest) -> EnvConfig:
 
 @pytest.fixture(scope="session")
 def smoke_credentials(request: pytest.FixtureRequest, phenom_env: EnvConfig) -> SmokeCredentials:
-    """The smoke user's credentials: PHENOM_SMOKE_PASSWORD, else the env's smoke-credentials secret; with neither the
-    test fails (never skips) naming both."""
+    """The smoke user's credentials from PHENOM_SMOKE_PASSWORD, else the env's secret; fails (never skips) without."""
     secrets = request.getfixturevalue("secrets_client") if phenom_env.is_local else _secretsmanager(phenom_env)
     try:
         return resolve_smoke_credentials(phenom_env, environ=os.environ, read_secret=secretsmanager_reader(secrets))
@@ -84,9 +85,6 @@ def smoke_credentials(request: pytest.FixtureRequest, phenom_env: EnvConfig) -> 
 
 def _secretsmanager(env: EnvConfig) -> Any:
     """A secretsmanager client with the caller's own AWS credentials, bounded in time like every client call."""
-    import boto3
-    from botocore.config import Config
-
     timeouts = Timeouts()
     return boto3.client(
         "secretsmanager",

@@ -11,7 +11,12 @@ from tests.stack import names
 from tests.stack.endpoints import StackUser
 
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
-# The standard attributes the users table stores; the ID token carries the ones the client may read.
+# As infra/modules/cognito sets them.
+PASSWORD_POLICY = {"MinimumLength": 12, "RequireLowercase": True, "RequireUppercase": True, "RequireNumbers": True,
+                   "RequireSymbols": False, "TemporaryPasswordValidityDays": 7}
+ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}
+# Terraform sets no read_attributes, so Cognito lets the client read every attribute; moto puts only the listed
+# ones into ID tokens, so the standard attributes the users table stores are listed.
 PROFILE_ATTRIBUTES = ["email", "email_verified", "name", "given_name", "family_name", "preferred_username", "locale"]
 # The first user is the smoke user: its credentials go into the smoke-credentials secret.
 USER_PROFILES = (
@@ -31,7 +36,7 @@ class CognitoPool:
 
 
 def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
-    """Pool `phenom-local` (email usernames, email auto-verified, the given triggers) and its app client.
+    """Pool `phenom-local` and its app client, configured as infra/modules/cognito configures prod's.
 
     triggers maps a LambdaConfig key (PreTokenGeneration, PostConfirmation, PostAuthentication) to a Lambda ARN.
     """
@@ -39,6 +44,8 @@ def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
         PoolName=names.USER_POOL_NAME,
         UsernameAttributes=["email"],
         AutoVerifiedAttributes=["email"],
+        Policies={"PasswordPolicy": PASSWORD_POLICY},
+        AccountRecoverySetting=ACCOUNT_RECOVERY,
         LambdaConfig=dict(triggers),
     )["UserPool"]
     client = cognito.create_user_pool_client(
@@ -46,6 +53,7 @@ def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
         ClientName=names.APP_CLIENT_NAME,
         GenerateSecret=False,
         ExplicitAuthFlows=AUTH_FLOWS,
+        PreventUserExistenceErrors="ENABLED",
         ReadAttributes=PROFILE_ATTRIBUTES,
     )["UserPoolClient"]
     return CognitoPool(user_pool_id=pool["Id"], client_id=client["ClientId"])
@@ -58,7 +66,9 @@ def create_media_bucket(s3) -> str:
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_encryption(
         Bucket=bucket,
-        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}],
+        },
     )
     s3.put_public_access_block(
         Bucket=bucket,
@@ -93,7 +103,7 @@ def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser,
 
 
 def new_password() -> str:
-    """A random password that meets Cognito's default policy (upper, lower, digit, symbol)."""
+    """A random password that meets the pool's policy and Cognito's default (length, upper, lower, digit, symbol)."""
     return secrets.token_urlsafe(18) + "aA1!"
 
 

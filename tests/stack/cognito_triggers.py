@@ -46,8 +46,6 @@ NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
 SDK_VERSION = "aws-sdk-unknown-unknown"
 
 
-
-
 class UserLambdaValidationException(JsonRESTError):
     """A trigger Lambda failed; Cognito fails the API call with this error."""
 
@@ -108,7 +106,6 @@ def _wrap(original, replacement):
     def wrapper(self, *args, **kwargs):
         return replacement(original, self, *args, **kwargs)
 
-    wrapper.__wrapped__ = original
     return wrapper
 
 
@@ -127,8 +124,8 @@ def _create_refresh_token(original, pool: CognitoIdpUserPool, client_id: str, us
 def _create_jwt(original, pool: CognitoIdpUserPool, client_id, username, token_use, expires_in=60 * 60,
                 extra_data=None):
     claims = dict(extra_data or {})
-    arn = _trigger_arn(pool, "PreTokenGeneration")
-    if token_use == "id" and arn:
+    arn = _trigger_arn(pool, "PreTokenGeneration") if token_use == "id" else None
+    if arn:
         claims = _pre_token_generation(pool, arn, client_id, username, claims)
     return original(pool, client_id, username, token_use, expires_in=expires_in, extra_data=claims)
 

@@ -11,11 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.stack.aws_clients import aws_client
 from tests.stack.docker_engine import NO_DOCKER_ENGINE_REASON, docker_engine_answers, resolve_stack_kind
 from tests.stack.endpoints import LocalStack, StackUser
 from tests.stack.errors import DockerUnavailableError
-from tests.stack.stack import run_local_stack
 
 STARTED_STACK = pytest.StashKey[LocalStack]()
 
@@ -49,9 +47,19 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     terminalreporter.write_line(f"graphql {stack.graphql_url}  action {stack.action_url}  aws {stack.aws_endpoint_url}")
 
 
+def _moto_client(local_stack: LocalStack, service: str):
+    # Imported here, like the stack itself: boto3 is not needed by suites that never start it.
+    from tests.stack.aws_clients import aws_client
+
+    return aws_client(service, local_stack.aws_endpoint_url)
+
+
 @pytest.fixture(scope="session")
 def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalStack]:
     """The local stack of the --stack kind, started on first use and stopped at the end of the session."""
+    # Imported here: every suite loads this plugin, and only the stack needs moto, boto3 and Postgres.
+    from tests.stack.stack import run_local_stack
+
     with run_local_stack(request.config.getoption("--stack")) as stack:
         request.config.stash[STARTED_STACK] = stack
         yield stack
@@ -90,19 +98,19 @@ def aws_endpoint_url(local_stack: LocalStack) -> str:
 @pytest.fixture(scope="session")
 def s3_client(local_stack: LocalStack):
     """A boto3 S3 client on the stack's moto server (path-style addressing)."""
-    return aws_client("s3", local_stack.aws_endpoint_url)
+    return _moto_client(local_stack, "s3")
 
 
 @pytest.fixture(scope="session")
 def cognito_client(local_stack: LocalStack):
     """A boto3 cognito-idp client on the stack's moto server."""
-    return aws_client("cognito-idp", local_stack.aws_endpoint_url)
+    return _moto_client(local_stack, "cognito-idp")
 
 
 @pytest.fixture(scope="session")
 def secrets_client(local_stack: LocalStack):
     """A boto3 Secrets Manager client on the stack's moto server."""
-    return aws_client("secretsmanager", local_stack.aws_endpoint_url)
+    return _moto_client(local_stack, "secretsmanager")
 
 
 @pytest.fixture(scope="session")

@@ -7,22 +7,18 @@ from collections.abc import Mapping
 
 import requests
 
+from tests.contract.infra.facts import hasura_image
 from tests.stack.errors import StackStartError
 
-# Until the Terraform facts helper can be imported here, this is the image of the prod page's ECS task definition;
-# it is the only place the local stack names it.
-HASURA_IMAGE = "nhost/graphql-engine:v2.48.5-ce"
 READY_TIMEOUT_SECONDS = 120.0
 LOG_TAIL_LINES = 30
 
 
-def hasura_image() -> str:
-    """The graphql-engine image and tag that production runs."""
-    return HASURA_IMAGE
-
-
 class HasuraContainer:
-    """graphql-engine with host networking, so it reaches Postgres, moto and the Function URL on 127.0.0.1."""
+    """graphql-engine with host networking, so it reaches Postgres, moto and the Function URL on 127.0.0.1.
+
+    The image is the one production's ECS task definition runs, read from the Terraform (hasura_image()).
+    """
 
     def __init__(self, port: int, environment: Mapping[str, str]) -> None:
         self.port = port

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+import requests
 import yaml
 from graphql import parse as parse_graphql
 from graphql import print_ast
@@ -53,7 +54,8 @@ class Migration(NamedTuple):
 def _config(project_dir: Path) -> dict:
     config_path = project_dir / "config.yaml"
     if not config_path.is_file():
-        raise HasuraProjectError(f"{config_path} not found: pass the Hasura CLI project directory (the one with config.yaml)")
+        raise HasuraProjectError(
+            f"{config_path} not found: pass the Hasura CLI project directory (the one with config.yaml)")
     return yaml.safe_load(config_path.read_text()) or {}
 
 
@@ -221,9 +223,8 @@ def replace_metadata_body(metadata: dict, allow_inconsistent_metadata: bool = Fa
 
 
 def _post(url: str, admin_secret: str, body: dict, what: str) -> dict:
-    import requests
-
-    response = requests.post(url, json=body, headers={"X-Hasura-Admin-Secret": admin_secret}, timeout=HTTP_TIMEOUT_SECONDS)
+    response = requests.post(url, json=body, headers={"X-Hasura-Admin-Secret": admin_secret},
+                             timeout=HTTP_TIMEOUT_SECONDS)
     if response.status_code != 200:
         raise HasuraProjectError(f"{what} failed with HTTP {response.status_code}: {response.text[:2000]}")
     return response.json()
@@ -233,7 +234,8 @@ def apply_migrations(query_url: str, admin_secret: str, project_dir: Path | str)
     """Run every up.sql through `/v2/query` run_sql in version order; return the versions applied."""
     applied = []
     for migration in migrations(project_dir):
-        _post(query_url, admin_secret, run_sql_body(migration.up_sql), f"migration {migration.version}_{migration.name}")
+        what = f"migration {migration.version}_{migration.name}"
+        _post(query_url, admin_secret, run_sql_body(migration.up_sql), what)
         applied.append(migration.version)
     return applied
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from tests.stack.errors import StackStartError
 
 DATABASE = "phenom"
-CONTAINER_IMAGE = "postgres:17.4"
 READY_TIMEOUT_SECONDS = 30.0
 # initdb and postgres refuse to run as root; CI and this machine run as root.
 UNPRIVILEGED_USER = "nobody"
@@ -156,7 +155,7 @@ class EmbeddedPostgres:
 
 
 class ContainerPostgres:
-    """testcontainers `postgres:17.4`, the same major and minor version as production RDS."""
+    """testcontainers `postgres:<version>`, the version production RDS runs according to the Terraform."""
 
     def __init__(self) -> None:
         self._container = None
@@ -171,10 +170,12 @@ class ContainerPostgres:
 
     def start(self) -> str:
         """Start the container and return its database URL (reachable from the host's loopback)."""
-        from testcontainers.postgres import PostgresContainer
+        from testcontainers.community.postgres import PostgresContainer
+
+        from tests.contract.infra.facts import postgres_engine_version
 
         self._container = PostgresContainer(
-            CONTAINER_IMAGE, username="postgres", password="postgres", dbname=DATABASE
+            f"postgres:{postgres_engine_version()}", username="postgres", password="postgres", dbname=DATABASE
         )
         self._container.start()
         return self.url

@@ -1,9 +1,9 @@
 """Start the whole local stack in dependency order, timing each part; stop all of it on exit, also after a failure.
 
-Order: Postgres (in the background) while moto starts and gets the pool, client and bucket; the Lambda hosts (in
-the background); the app secret once Postgres has a URL; the engine (needs the JWKS and the Function URL);
-its database source, migrations and metadata through the engine's APIs; the trigger wiring; then the users, whose confirmation runs the sync
-Lambda against the engine.
+Order: Postgres (in the background) while moto starts and gets the pool, client and bucket; the Lambda hosts
+(in the background); the app secret once Postgres has a URL; the engine (needs the JWKS and the Function URL);
+its database source, migrations and metadata through the engine's APIs; the trigger wiring; then the users,
+whose confirmation runs the sync Lambda against the engine.
 """
 
 from __future__ import annotations

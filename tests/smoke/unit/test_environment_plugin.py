@@ -18,16 +18,15 @@ USAGE_ERROR = 4
 
 
 def run_pytest(*arguments: str, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    """pytest in the repo with AWS credentials and the smoke password removed, so nothing can reach a real account."""
+    """pytest in the repo with a bare environment: no AWS credentials and no smoke password can leak in."""
     environment = {
-        key: value for key, value in os.environ.items() if not key.startswith("AWS_") and key != "PHENOM_SMOKE_PASSWORD"
-    }
-    environment.update(
-        AWS_EC2_METADATA_DISABLED="true",
-        AWS_SHARED_CREDENTIALS_FILE=os.devnull,
-        AWS_CONFIG_FILE=os.devnull,
+        "PATH": os.defpath,
+        "PYTHONUTF8": "1",
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_CONFIG_FILE": os.devnull,
         **(extra_env or {}),
-    )
+    }
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *arguments],
         cwd=REPO_ROOT,

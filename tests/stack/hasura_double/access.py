@@ -18,6 +18,7 @@ class TableAccess:
     relationships: tuple[Relationship, ...]
     root_select: bool
     root_by_pk: bool
+    root_aggregate: bool
     insert: Permission | None
     update: Permission | None
     delete: Permission | None
@@ -35,7 +36,7 @@ class TableAccess:
 
 
 def _full(tracked: TrackedTable) -> Permission:
-    return Permission(tuple(tracked.table.columns), {}, {}, {})
+    return Permission(tuple(tracked.table.columns), {}, {}, {}, allow_aggregations=True)
 
 
 def table_access(tables: dict[tuple[str, str], TrackedTable], role: str) -> dict[tuple[str, str], TableAccess]:
@@ -59,6 +60,7 @@ def table_access(tables: dict[tuple[str, str], TrackedTable], role: str) -> dict
             root_select=root_fields is None or "select" in root_fields,
             root_by_pk=bool(pk) and all(column in select.columns for column in pk)
             and (root_fields is None or "select_by_pk" in root_fields),
+            root_aggregate=select.allow_aggregations and (root_fields is None or "select_aggregate" in root_fields),
             insert=_full(tracked) if role == ADMIN_ROLE else _usable(tracked.permissions["insert"].get(role)),
             update=_full(tracked) if role == ADMIN_ROLE else tracked.permissions["update"].get(role),
             delete=_full(tracked) if role == ADMIN_ROLE else tracked.permissions["delete"].get(role),

@@ -80,7 +80,8 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     """(actions by name, inconsistent objects) for the metadata's actions."""
     actions: dict[str, Action] = {}
     inconsistent: list[dict] = []
-    input_types = set(custom.input_objects) | set(custom.enums) | set(custom.scalars) | pg_scalars | set(GRAPHQL_BUILT_INS)
+    input_types = (set(custom.input_objects) | set(custom.enums) | set(custom.scalars) | pg_scalars
+                   | set(GRAPHQL_BUILT_INS))
     for entry in metadata.get("actions") or []:
         try:
             actions[entry["name"]] = _action(entry, custom, input_types, env)

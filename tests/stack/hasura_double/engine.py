@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 
 from tests.stack.hasura_double.auth import Authenticator, Session
 from tests.stack.hasura_double.catalog import Catalog, read_catalog
+from tests.stack.hasura_double.encoding import compact
 from tests.stack.hasura_double.errors import HasuraError
 from tests.stack.hasura_double.execute import Execution
 from tests.stack.hasura_double.pool import ConnectionPool
 from tests.stack.hasura_double.request import prepare
 from tests.stack.hasura_double.state import EMPTY_METADATA, EngineState, build_state, source_url
+
+LOGGER = logging.getLogger("tests.stack.hasura_double")
 
 
 class Engine:
@@ -58,15 +62,24 @@ class Engine:
         return self.authenticator.authenticate(headers)
 
     def graphql(self, headers: list[tuple[str, str]], body: bytes) -> tuple[str, list[str]]:
-        """(response JSON, Set-Cookie values) for a /v1/graphql request; errors are answered as data."""
-        lowered = {name.lower(): value for name, value in headers}
+        """(response JSON, Set-Cookie values) for a /v1/graphql request; errors are answered as data.
+
+        A JSON array is a batch: each request runs on its own and the answers come back as an array.
+        """
+        try:
+            request = json.loads(body or b"null")
+        except ValueError:
+            error = HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value")
+            return compact({"errors": [error.graphql_error()]}), []
+        if isinstance(request, list):
+            answers = [self._one_request(headers, item) for item in request]
+            return "[" + ",".join(text for text, _ in answers) + "]", [c for _, cookies in answers for c in cookies]
+        return self._one_request(headers, request)
+
+    def _one_request(self, headers: list[tuple[str, str]], request) -> tuple[str, list[str]]:
         session = None
         try:
-            try:
-                request = json.loads(body or b"null")
-            except ValueError:
-                raise HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value") from None
-            session = self.authenticate(lowered)
+            session = self.authenticate({name.lower(): value for name, value in headers})
             state = self.state
             role_schema = state.schemas.get(session.role)
             operation = prepare(request, role_schema)
@@ -75,7 +88,11 @@ class Engine:
             return execution.run(), execution.actions.set_cookies
         except HasuraError as error:
             include_internal = session is not None and session.is_admin
-            return json.dumps({"errors": [error.graphql_error(include_internal)]}), []
+            return compact({"errors": [error.graphql_error(include_internal)]}), []
+        except Exception as error:  # noqa: BLE001 - a bug in the double must still answer, and be logged
+            LOGGER.exception("engine double failed on a GraphQL request")
+            failure = HasuraError("unexpected", f"internal error in the engine double: {type(error).__name__}")
+            return compact({"errors": [failure.graphql_error()]}), []
 
     def admin_session(self, headers: list[tuple[str, str]]) -> Session:
         """The session of a metadata/query API request, which must be the admin's."""

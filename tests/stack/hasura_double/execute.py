@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from contextlib import nullcontext
 
 import psycopg
 from graphql import execute as graphql_execute
@@ -11,6 +11,7 @@ from graphql.language import DocumentNode, OperationDefinitionNode, OperationTyp
 from tests.stack.hasura_double.actions import ActionCaller
 from tests.stack.hasura_double.auth import Session
 from tests.stack.hasura_double.collect import Selected, Walk, arguments, collect
+from tests.stack.hasura_double.encoding import compact
 from tests.stack.hasura_double.errors import HasuraError, from_postgres
 from tests.stack.hasura_double.mutation_compile import CHECK_FAILED, Statement, delete_statement, \
     insert_statement, update_statement
@@ -52,47 +53,43 @@ class Execution:
         fields = collect(self.walk, [self.operation.operation.selection_set], root)
         root_type = self.role_schema.schema.get_type(root)
         results = self._introspection(fields)
-        if self.operation.is_mutation:
+        for field in fields:
+            if field.name == "__typename":
+                results[field.key] = root
+        pending = [field for field in fields if field.key not in results]
+        database = [field for field in pending if self._root(field).kind != "action"]
+        if self.operation.is_mutation and database:
+            # Every field of a mutation, in order, inside one transaction (Hasura's semantics).
             with self.pool.connection() as connection, connection.transaction():
-                for field in fields:
-                    results[field.key] = self._mutation_field(connection, root_type.fields.get(field.name), field)
+                for field in pending:
+                    results[field.key] = self._field(connection, root_type.fields[field.name], field)
         else:
-            needs_database = any(self._root(field).kind != "action" for field in fields
-                                 if field.name in root_type.fields and field.name not in INTROSPECTION_FIELDS)
-            if needs_database:
-                with self.pool.connection() as connection, connection.transaction():
-                    self._query_fields(connection, root_type, fields, results)
-            else:
-                self._query_fields(None, root_type, fields, results)
-        body = ",".join(f"{json.dumps(field.key)}:{_encode(results[field.key])}" for field in fields)
+            # Action calls hold no database connection: their handlers may call back into the engine.
+            for field in pending:
+                if field not in database:
+                    results[field.key] = self._field(None, root_type.fields[field.name], field)
+            if database:
+                with self.pool.connection() as connection, _snapshot(connection, len(database)):
+                    for field in database:
+                        results[field.key] = self._field(connection, root_type.fields[field.name], field)
+        body = ",".join(f"{compact(field.key)}:{_encode(results[field.key])}" for field in fields)
         return '{"data":{' + body + "}}"
 
     def _root(self, field: Selected):
         root = MUTATION_ROOT if self.operation.is_mutation else QUERY_ROOT
         return self.role_schema.root_fields[(root, field.name)]
 
-    def _query_fields(self, connection, root_type, fields: list[Selected], results: dict) -> None:
-        for field in fields:
-            if field.key in results:
-                continue
-            if field.name == "__typename":
-                results[field.key] = QUERY_ROOT
-                continue
-            root = self._root(field)
-            field_def = root_type.fields[field.name]
-            if root.kind == "action":
-                results[field.key] = self._action(root.action, field, field_def)
-                continue
-            ctx = self.new_context()
-            sql = root_select(ctx, root.table, root.kind, field, field_def)
-            results[field.key] = self._fetch(connection, f"SELECT {sql}::text", ctx.params, "$")[0]
-
-    def _mutation_field(self, connection, field_def, field: Selected):
-        if field.name == "__typename":
-            return MUTATION_ROOT
+    def _field(self, connection, field_def, field: Selected):
         root = self._root(field)
         if root.kind == "action":
-            return self._action(root.action, field, field_def)
+            return self.actions.call(self.walk, root.action, field, arguments(self.walk, field_def, field))
+        if root.kind.startswith("select"):
+            ctx = self.new_context()
+            sql = root_select(ctx, root.table, root.kind, field, field_def)
+            return self._fetch(connection, f"SELECT {sql}::text", ctx.params, "$")[0]
+        return self._mutation_field(connection, root, field_def, field)
+
+    def _mutation_field(self, connection, root, field_def, field: Selected):
         args = arguments(self.walk, field_def, field)
         if root.kind.startswith("insert") and has_nested_data(root.table, args):
             nested = NestedInsert(self.new_context, root.table, root.kind, field, args)
@@ -114,9 +111,6 @@ class Execution:
             raise from_postgres(error, error_path, sql) from None
         return (RawJson(row[0]) if row[0] is not None else None,) + tuple(row[1:])
 
-    def _action(self, action, field: Selected, field_def):
-        return self.actions.call(self.walk, action, field, arguments(self.walk, field_def, field))
-
     def _introspection(self, fields: list[Selected]) -> dict:
         nodes = [node for field in fields if field.name in INTROSPECTION_FIELDS for node in field.nodes]
         if not nodes:
@@ -131,7 +125,12 @@ class Execution:
         return {field.key: result.data[field.key] for field in fields if field.name in INTROSPECTION_FIELDS}
 
 
+def _snapshot(connection, statements: int):
+    """One transaction (one snapshot) when a query reads more than once, else plain autocommit."""
+    return connection.transaction() if statements > 1 else nullcontext()
+
+
 def _encode(value) -> str:
     if isinstance(value, RawJson):
         return str(value)
-    return json.dumps(value)
+    return compact(value)

@@ -32,6 +32,7 @@ class Permission:
     limit: int | None = None
     query_root_fields: tuple[str, ...] | None = None
     backend_only: bool = False
+    allow_aggregations: bool = False
 
 
 @dataclass
@@ -173,7 +174,8 @@ class TableResolver:
                 raise ValueError(f'column "{column}" not found in table "{table.name}"')
         root_fields = spec.get("query_root_fields")
         return Permission(columns, filter_exp, check_exp, preset, spec.get("limit"),
-                          tuple(root_fields) if root_fields is not None else None, bool(spec.get("backend_only")))
+                          tuple(root_fields) if root_fields is not None else None, bool(spec.get("backend_only")),
+                          bool(spec.get("allow_aggregations")))
 
     def _check_bool_exp(self, tracked: TrackedTable, expression: dict) -> None:
         for key, value in expression.items():

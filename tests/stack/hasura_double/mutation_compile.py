@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from tests.stack.hasura_double.access import TableAccess
 from tests.stack.hasura_double.boolexp import compile_bool_exp
-from tests.stack.hasura_double.collect import Selected, arguments, subfields
+from tests.stack.hasura_double.collect import Selected, subfields
 from tests.stack.hasura_double.errors import validation_failed
 from tests.stack.hasura_double.naming import NUMERIC_SCALARS, qualified, quote_ident, quote_literal, scalar_name
 from tests.stack.hasura_double.select_compile import permission_filter, row_json
@@ -46,7 +46,8 @@ def mutation_output(ctx: SqlContext, access: TableAccess, selected: Selected, ct
     return f"(SELECT row_to_json(_e) FROM (SELECT {', '.join(columns)}) AS _e)"
 
 
-def _check(ctx: SqlContext, access: TableAccess, check: dict, cte: str) -> str:
+def check_condition(ctx: SqlContext, access: TableAccess, check: dict, cte: str) -> str:
+    """SQL that is true when every row of `cte` passes a permission's `check`."""
     if not check:
         return "true"
     alias = ctx.alias()
@@ -98,7 +99,7 @@ def insert_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
         insert = f"INSERT INTO {table} AS {target} ({', '.join(map(quote_ident, columns))}) VALUES {tuples}"
     insert += on_conflict_sql(ctx, access, target, args.get("on_conflict"))
     sql = (f"WITH _m AS ({insert} RETURNING *) SELECT {mutation_output(ctx, access, selected, '_m', single)}::text, "
-           f"{_check(ctx, access, access.insert.check, '_m')}")
+           f"{check_condition(ctx, access, access.insert.check, '_m')}")
     return Statement(sql, ctx.params, f"$.selectionSet.{selected.key}.args.{'object' if single else 'objects'}")
 
 
@@ -124,7 +125,7 @@ def update_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
               f"WHERE {' AND '.join(conditions)}")
     sql = (f"WITH _m AS ({update} RETURNING *) "
            f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'update_by_pk')}::text, "
-           f"{_check(ctx, access, permission.check, '_m')}")
+           f"{check_condition(ctx, access, permission.check, '_m')}")
     return Statement(sql, ctx.params, "$")
 
 
@@ -141,7 +142,3 @@ def delete_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
            f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'delete_by_pk')}::text, true")
     return Statement(sql, ctx.params, "$")
 
-
-def mutation_args(ctx: SqlContext, selected: Selected, field_def) -> dict:
-    """Coerced arguments of a mutation root field."""
-    return arguments(ctx.walk, field_def, selected)

@@ -26,6 +26,7 @@ def root_field_names(type_name: str) -> dict[str, str]:
     return {
         "select": type_name,
         "select_by_pk": f"{type_name}_by_pk",
+        "select_aggregate": f"{type_name}_aggregate",
         "insert": f"insert_{type_name}",
         "insert_one": f"insert_{type_name}_one",
         "update": f"update_{type_name}",

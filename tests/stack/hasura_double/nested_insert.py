@@ -7,9 +7,15 @@ from typing import Callable
 
 from tests.stack.hasura_double.access import TableAccess
 from tests.stack.hasura_double.collect import Selected
+from tests.stack.hasura_double.encoding import compact
 from tests.stack.hasura_double.errors import HasuraError, validation_failed
-from tests.stack.hasura_double.mutation_compile import CHECK_FAILED, _check, mutation_output, on_conflict_sql, \
-    presets
+from tests.stack.hasura_double.mutation_compile import (
+    CHECK_FAILED,
+    check_condition,
+    mutation_output,
+    on_conflict_sql,
+    presets,
+)
 from tests.stack.hasura_double.naming import qualified, quote_ident
 from tests.stack.hasura_double.sql_context import SqlContext
 
@@ -52,7 +58,7 @@ class NestedInsert:
         result = json.loads(cursor.fetchone()[0])
         if not self.single and result is not None and "affected_rows" in result:
             result["affected_rows"] = self.affected_rows
-        return json.dumps(result)
+        return compact(result)
 
     def _insert(self, cursor, access: TableAccess, row: dict, on_conflict: dict | None) -> dict | None:
         if access.insert is None:
@@ -94,7 +100,7 @@ class NestedInsert:
         else:
             insert = f"INSERT INTO {name} AS {target} DEFAULT VALUES"
         insert += on_conflict_sql(ctx, access, target, on_conflict)
-        check = _check(ctx, access, access.insert.check, "_m")
+        check = check_condition(ctx, access, access.insert.check, "_m")
         cursor.execute(f"WITH _m AS ({insert} RETURNING *) SELECT row_to_json(_m)::text, {check} FROM _m", ctx.params)
         found = cursor.fetchone()
         if found is None:

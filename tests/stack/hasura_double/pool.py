@@ -7,8 +7,11 @@ from contextlib import contextmanager
 
 import psycopg
 
-DEFAULT_MAX_CONNECTIONS = 20
+# Hasura's default pool size per source.
+DEFAULT_MAX_CONNECTIONS = 50
 ACQUIRE_TIMEOUT_SECONDS = 30
+# Hasura's connections answer timestamptz in UTC whatever the server's TimeZone setting is.
+SESSION_OPTIONS = "-c TimeZone=UTC"
 
 
 class PoolExhausted(Exception):
@@ -27,7 +30,7 @@ class ConnectionPool:
 
     @contextmanager
     def connection(self):
-        """A connection outside any transaction; returned to the pool afterwards."""
+        """An autocommit connection (use `connection.transaction()` for more than one statement)."""
         if not self._slots.acquire(timeout=ACQUIRE_TIMEOUT_SECONDS):
             raise PoolExhausted(f"no database connection was free within {ACQUIRE_TIMEOUT_SECONDS}s")
         connection = None
@@ -35,7 +38,9 @@ class ConnectionPool:
             with self._lock:
                 connection = self._idle.pop() if self._idle else None
             if connection is None:
-                connection = psycopg.connect(self._url)
+                # No server-side prepared statements, as the metadata's use_prepared_statements: false asks.
+                connection = psycopg.connect(self._url, autocommit=True, options=SESSION_OPTIONS,
+                                             prepare_threshold=None)
             yield connection
         finally:
             if connection is not None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graphql import GraphQLError, GraphQLSyntaxError, parse, validate
+from graphql import GraphQLError, GraphQLSyntaxError, NoUnusedFragmentsRule, NoUnusedVariablesRule, parse, \
+    specified_rules, validate
+from graphql.language import SKIP, Visitor, visit
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode, \
     OperationDefinitionNode, OperationType
@@ -13,6 +15,9 @@ from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNo
 from tests.stack.hasura_double.errors import HasuraError, validation_failed
 from tests.stack.hasura_double.schema import RoleSchema
 
+DOCUMENT_CACHE_SIZE = 512
+# Hasura accepts unused fragments and variable definitions; it refuses only values for unused variables.
+VALIDATION_RULES = [rule for rule in specified_rules if rule not in (NoUnusedFragmentsRule, NoUnusedVariablesRule)]
 # graphql-core message -> Hasura message, path suffix after the field's path.
 _VALIDATION_MESSAGES = (
     (re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"), "field '{0}' not found in type: '{1}'", ""),
@@ -25,6 +30,8 @@ _VALIDATION_MESSAGES = (
      "unexpected subselection set for non-object field", ""),
     (re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'"),
      "field '{1}' not found in type: '{0}'", ""),
+    (re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'"),
+     "variable '{0}' is declared as '{1}', but used where '{2}' is expected", ""),
 )
 
 
@@ -101,6 +108,25 @@ def _hasura_validation_error(error: GraphQLError, paths: dict[int, str]) -> Hasu
     return validation_failed(error.message, field_path)
 
 
+class _VariableUses(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def enter_variable_definition(self, *_):
+        return SKIP
+
+    def enter_variable(self, node, *_):
+        self.names.add(node.name.value)
+
+
+def _used_variables(operation, fragments) -> set[str]:
+    uses = _VariableUses()
+    for node in (operation, *fragments.values()):
+        visit(node, uses)
+    return uses.names
+
+
 def _variable_error(error: GraphQLError) -> HasuraError:
     missing = re.match(r"Variable '\$(\w+)' has invalid value: Expected a value of non-null type '(.+)' to be "
                        r"provided", error.message)
@@ -113,27 +139,38 @@ def _variable_error(error: GraphQLError) -> HasuraError:
     return validation_failed(error.message)
 
 
+def _parsed(query_text: str, role_schema: RoleSchema):
+    """(document, validation errors) of a query text, cached per role schema since clients repeat documents."""
+    cached = role_schema.documents.get(query_text)
+    if cached is None:
+        try:
+            document = parse(query_text)
+        except GraphQLSyntaxError:
+            raise validation_failed("not a valid graphql query", "$.query") from None
+        if len(role_schema.documents) >= DOCUMENT_CACHE_SIZE:
+            role_schema.documents.clear()
+        errors = validate(role_schema.schema, document, VALIDATION_RULES)
+        cached = role_schema.documents[query_text] = (document, errors)
+    return cached
+
+
 def prepare(body, role_schema: RoleSchema) -> Operation:
     """Parse, pick the operation, validate against the role's schema and coerce the variables."""
     if not isinstance(body, dict) or not isinstance(body.get("query"), str):
         raise HasuraError("parse-failed", "the key 'query' was not present", "$")
     query_text = body["query"]
-    try:
-        document = parse(query_text)
-    except GraphQLSyntaxError:
-        raise validation_failed("not a valid graphql query", "$.query") from None
+    document, errors = _parsed(query_text, role_schema)
     operation = _select_operation(document, body.get("operationName"))
     if operation.operation == OperationType.MUTATION and role_schema.schema.mutation_type is None:
         raise validation_failed("no mutations exist")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    errors = validate(role_schema.schema, document)
     if errors:
         raise _hasura_validation_error(errors[0], _node_paths(operation, fragments))
     provided = body.get("variables") or {}
     if not isinstance(provided, dict):
         raise HasuraError("parse-failed", "variables must be an object", "$.variables")
-    declared = {definition.variable.name.value for definition in operation.variable_definitions or ()}
-    unexpected = [name for name in provided if name not in declared]
+    used = _used_variables(operation, fragments)
+    unexpected = [name for name in provided if name not in used]
     if unexpected:
         raise validation_failed("unexpected variables in variableValues: " + ", ".join(unexpected))
     variables = get_variable_values(role_schema.schema, operation.variable_definitions or (), provided)

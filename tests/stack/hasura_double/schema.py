@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphql import GraphQLSchema, build_schema
 
@@ -36,6 +36,7 @@ class RoleSchema:
     root_fields: dict[tuple[str, str], RootField]
     tables_by_type: dict[str, TableAccess]
     tables_by_key: dict[tuple[str, str], TableAccess]
+    documents: dict = field(default_factory=dict)
 
 
 def build_role_schema(state, role: str) -> RoleSchema:
@@ -47,15 +48,15 @@ def build_role_schema(state, role: str) -> RoleSchema:
         object_type(sdl, table, access)
     for table in access.values():
         names = root_field_names(table.type_name)
-        query += query_fields(table)
-        for kind in ("select", "select_by_pk"):
+        query += query_fields(sdl, table)
+        for kind in ("select", "select_by_pk", "select_aggregate"):
             registry[(QUERY_ROOT, names[kind])] = RootField(kind, table)
         mutation += mutation_fields(sdl, table, access)
         for kind in ("insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk"):
             registry[(MUTATION_ROOT, names[kind])] = RootField(kind, table)
     for action in visible_actions(state.actions, role):
-        field = action_field(sdl, state.custom_types, action)
-        (query if action.operation == "query" else mutation).append(field)
+        root_field = action_field(sdl, state.custom_types, action)
+        (query if action.operation == "query" else mutation).append(root_field)
         registry[(QUERY_ROOT if action.operation == "query" else MUTATION_ROOT, action.name)] = RootField("action",
                                                                                                       action=action)
     sdl.block("type", QUERY_ROOT, query or ["no_queries_available: String!"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tests.stack.hasura_double.access import TableAccess
 from tests.stack.hasura_double.naming import NUMERIC_SCALARS, TEXT_SCALARS, root_field_names, scalar_name
+from tests.stack.hasura_double.sdl_aggregate import aggregate_type
 
 ORDER_BY_ENUM = (
     'enum order_by {\n  "in ascending order, nulls last"\n  asc\n  asc_nulls_first\n  asc_nulls_last\n'
@@ -55,7 +56,8 @@ def comparison_type(sdl: SdlWriter, scalar: str) -> str:
     if scalar == "jsonb":
         lines += [f"{op}: {sdl.scalar(kind) if kind == 'jsonb' else kind}" for op, kind in JSONB_COMPARISONS]
     sdl.block("input", name, sorted(lines),
-              f'Boolean expression to compare columns of type "{scalar}". All fields are combined with logical \'AND\'.')
+              f'Boolean expression to compare columns of type "{scalar}". '
+              "All fields are combined with logical 'AND'.")
     return name
 
 
@@ -84,22 +86,29 @@ def object_type(sdl: SdlWriter, access: TableAccess, by_key: dict) -> None:
             order_fields.append(f"{rel.name}: {remote.type_name}_order_by")
         else:
             fields.append(f"{rel.name}{select_arguments(remote)}: [{remote.type_name}!]!")
+            if remote.select.allow_aggregations:
+                fields.append(f"{rel.name}_aggregate{select_arguments(remote)}: {aggregate_type(sdl, remote)}!")
         bool_fields.append(f"{rel.name}: {remote.type_name}_bool_exp")
     sdl.block("type", t, fields, f'columns and relationships of "{table.name}"')
     sdl.block("input", f"{t}_bool_exp", sorted(bool_fields),
               f'Boolean expression to filter rows from the table "{table.name}". All fields are combined with a '
               "logical 'AND'.")
-    sdl.block("input", f"{t}_order_by", sorted(order_fields), f'Ordering options when selecting data from "{table.name}".')
+    sdl.block("input", f"{t}_order_by", sorted(order_fields),
+              f'Ordering options when selecting data from "{table.name}".')
     sdl.block("enum", f"{t}_select_column", list(access.columns), f'select columns of table "{table.name}"')
     sdl.add("order_by", ORDER_BY_ENUM)
 
 
-def query_fields(access: TableAccess) -> list[str]:
+def query_fields(sdl: SdlWriter, access: TableAccess) -> list[str]:
     """query_root fields of the table."""
     names, fields = root_field_names(access.type_name), []
     if access.root_select:
         fields.append(f'"fetch data from the table: \\"{access.tracked.table.name}\\""\n  '
                       f"{names['select']}{select_arguments(access)}: [{access.type_name}!]!")
+    if access.root_aggregate:
+        aggregate_type(sdl, access)
+        fields.append(f'"fetch aggregated fields from the table: \\"{access.tracked.table.name}\\""\n  '
+                      f"{names['select_aggregate']}{select_arguments(access)}: {access.type_name}_aggregate!")
     if access.root_by_pk:
         table = access.tracked.table
         pk_args = ", ".join(f"{column}: {_column_scalar(access, column)}!" for column in table.primary_key)
@@ -183,7 +192,8 @@ def mutation_fields(sdl: SdlWriter, access: TableAccess, by_key: dict) -> list[s
         if access.root_by_pk:
             sdl.block("input", f"{t}_pk_columns_input", pk_args.split(", "),
                       f'primary key columns input for table: {table.name}')
-            fields.append(f"{names['update_by_pk']}({inc_arg}_set: {t}_set_input, pk_columns: {t}_pk_columns_input!): {t}")
+            fields.append(f"{names['update_by_pk']}({inc_arg}_set: {t}_set_input, "
+                          f"pk_columns: {t}_pk_columns_input!): {t}")
     if access.delete:
         fields.append(f"{names['delete']}(where: {t}_bool_exp!): {t}_mutation_response")
         if access.root_by_pk:

@@ -6,6 +6,7 @@ import json
 import logging
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from tests.stack.hasura_double.encoding import compact
 from tests.stack.hasura_double.errors import HasuraError
 from tests.stack.hasura_double.metadata_api import handle_metadata
 from tests.stack.hasura_double.run_sql import handle_run_sql
@@ -57,9 +58,9 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
             else:
                 self._send(200, "OK", "text/plain")
         elif path == "/v1/version":
-            self._send(200, json.dumps(VERSION))
+            self._send(200, compact(VERSION))
         else:
-            self._send(404, json.dumps({"path": "$", "error": "resource does not exist", "code": "not-found"}))
+            self._send(404, compact({"path": "$", "error": "resource does not exist", "code": "not-found"}))
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         path = self.path.split("?")[0]
@@ -72,7 +73,7 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
             return
         handlers = {"/v1/metadata": handle_metadata, "/v2/query": handle_run_sql}
         if path not in handlers:
-            self._send(404, json.dumps({"path": "$", "error": "resource does not exist", "code": "not-found"}))
+            self._send(404, compact({"path": "$", "error": "resource does not exist", "code": "not-found"}))
             return
         try:
             engine.admin_session(headers)
@@ -80,6 +81,10 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
                 request = json.loads(body or b"null")
             except ValueError:
                 raise HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value") from None
-            self._send(200, json.dumps(handlers[path](engine, request)))
+            self._send(200, compact(handlers[path](engine, request)))
         except HasuraError as error:
-            self._send(error.status, json.dumps(error.api_error()))
+            self._send(error.status, compact(error.api_error()))
+        except Exception as error:  # noqa: BLE001 - a bug in the double must still answer, and be logged
+            LOGGER.exception("engine double failed on %s", path)
+            failure = HasuraError("unexpected", f"internal error in the engine double: {type(error).__name__}")
+            self._send(500, compact(failure.api_error()))

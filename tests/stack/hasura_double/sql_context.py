@@ -11,6 +11,8 @@ from tests.stack.hasura_double.model import TrackedTable
 from tests.stack.hasura_double.schema import RoleSchema
 
 SESSION_PREFIX = "x-hasura-"
+# A GraphQL value for a json/jsonb column is the JSON document itself (a string value is a JSON string).
+JSON_TYPES = ("json", "jsonb")
 
 
 def as_text(value):
@@ -50,7 +52,9 @@ class SqlContext:
 
         Named placeholders let fragments be compiled in any order and concatenated in another.
         """
-        if isinstance(value, list) and not sql_type.endswith("[]"):
+        if value is not None and sql_type in JSON_TYPES:
+            value = json.dumps(value)
+        elif isinstance(value, list) and not sql_type.endswith("[]"):
             value = json.dumps(value)
         elif isinstance(value, list):
             value = [as_text(item) for item in value]

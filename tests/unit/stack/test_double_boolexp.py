@@ -92,3 +92,12 @@ def test_null_comparison_value_is_refused(state):
     with pytest.raises(HasuraError) as raised:
         compile_bool_exp(_context(state), _table(state, "users"), "u", {"id": {"_eq": None}}, permission=False)
     assert raised.value.code == "validation-failed"
+
+
+def test_parameters_are_text_and_json_columns_get_json(state):
+    ctx = _context(state)
+    placeholders = [ctx.param(1.5, "double precision"), ctx.param(True, "boolean"), ctx.param("abc", "jsonb"),
+                    ctx.param({"a": [1]}, "jsonb"), ctx.param(["x", 2], "text[]"), ctx.param(None, "uuid")]
+    assert placeholders == ["%(p0)s::double precision", "%(p1)s::boolean", "%(p2)s::jsonb", "%(p3)s::jsonb",
+                            "%(p4)s::text[]", "%(p5)s::uuid"]
+    assert list(ctx.params.values()) == ["1.5", "true", '"abc"', '{"a": [1]}', ["x", "2"], None]

@@ -110,4 +110,5 @@ def test_migrations_are_ordered_by_version(tmp_path):
 
 def test_project_migrations_unpack_as_tuples():
     version, name, up_sql, down_sql = migrations(PROJECT_DIR)[0]
-    assert version > 0 and name == "init" and "CREATE TABLE public.users" in up_sql and "DROP TABLE public.users" in down_sql
+    assert (version > 0, name) == (True, "init")
+    assert "CREATE TABLE public.users" in up_sql and "DROP TABLE public.users" in down_sql

@@ -71,3 +71,15 @@ def test_a_valid_operation_is_prepared():
 ])
 def test_jwks_refresh_interval(headers, seconds):
     assert refresh_interval(headers) == seconds
+
+
+def test_unused_fragments_and_variables_are_accepted_but_values_for_them_are_not():
+    query = "query ($unused: Int) { users { id } } fragment spare on users { id }"
+    prepare({"query": query}, STATE.schemas.get("admin"))
+    assert _refusal(query, variables={"unused": 1})[1] == "unexpected variables in variableValues: unused"
+
+
+def test_variable_of_the_wrong_type():
+    query = "query ($x: Int) { users(where: {email: {_eq: $x}}) { id } }"
+    assert _refusal(query) == ("validation-failed", "variable 'x' is declared as 'Int', but used where 'String' is "
+                               "expected", "$.selectionSet.users.args.where.email._eq")

@@ -26,7 +26,8 @@ def test_table_and_root_field_names():
     assert table_type_name("public", "phenoms") == "phenoms"
     assert table_type_name("audit", "log") == "audit_log"
     assert root_field_names("phenoms") == {
-        "select": "phenoms", "select_by_pk": "phenoms_by_pk", "insert": "insert_phenoms",
+        "select": "phenoms", "select_by_pk": "phenoms_by_pk", "select_aggregate": "phenoms_aggregate",
+        "insert": "insert_phenoms",
         "insert_one": "insert_phenoms_one", "update": "update_phenoms", "update_by_pk": "update_phenoms_by_pk",
         "delete": "delete_phenoms", "delete_by_pk": "delete_phenoms_by_pk"}
 
@@ -54,6 +55,8 @@ def test_admin_schema_has_hasuras_table_api():
 def test_user_schema_follows_the_select_permissions():
     schema = project_state().schemas.get("user").schema
     assert "chat_members" not in schema.query_type.fields
+    assert "phenoms_aggregate" not in schema.query_type.fields
+    assert "media_aggregate" not in schema.get_type("phenoms").fields
     assert set(schema.mutation_type.fields) == {"createPhenom", "deletePhenom"}
     assert "getPhenoms" in schema.query_type.fields
     assert schema.get_type("users_insert_input") is None
@@ -76,3 +79,36 @@ def test_role_without_permissions_has_no_mutation_root():
 def test_role_schemas_are_built_once():
     state = project_state()
     assert state.schemas.get("user") is state.schemas.get("user")
+
+
+def _with_relationships(**relationships) -> dict:
+    metadata = copy.deepcopy(metadata_json(PROJECT_DIR))
+    for table_name, (kind, relationship) in relationships.items():
+        table = next(t for t in metadata["sources"][0]["tables"] if t["table"]["name"] == table_name)
+        table.setdefault(f"{kind}_relationships", []).append(relationship)
+    return metadata
+
+
+def test_manual_and_remote_foreign_key_relationships():
+    metadata = _with_relationships(
+        phenoms=("object", {"name": "author", "using": {"manual_configuration": {
+            "remote_table": {"schema": "public", "name": "users"}, "column_mapping": {"owner_id": "id"}}}}),
+        users=("object", {"name": "membership", "using": {"foreign_key_constraint_on": {
+            "column": "user_id", "table": {"schema": "public", "name": "chat_members"}}}}),
+    )
+    state = project_state(metadata)
+    assert state.inconsistent == []
+    author = state.tables[("public", "phenoms")].relationships["author"]
+    membership = state.tables[("public", "users")].relationships["membership"]
+    assert (author.remote, author.mapping) == (("public", "users"), (("owner_id", "id"),))
+    assert (membership.remote, membership.mapping) == (("public", "chat_members"), (("id", "user_id"),))
+    admin = state.schemas.get("admin").schema
+    assert str(admin.get_type("phenoms").fields["author"].type) == "users"
+    assert str(admin.get_type("phenoms").fields["owner"].type) == "users!"
+
+
+def test_relationship_without_a_foreign_key_is_inconsistent():
+    metadata = _with_relationships(phenoms=("object", {"name": "ghost", "using": {"foreign_key_constraint_on": "lat"}}))
+    [problem] = project_state(metadata).inconsistent
+    assert (problem["type"], problem["name"]) == ("object_relation", "object_relation ghost in table phenoms in "
+                                                                     "source default")

@@ -1,0 +1,206 @@
+"""Cold start, warm latency, package size and import cost of the action handler, against a running local stack.
+
+    .venv/bin/python bench/action_handler.py [--runs 5] [--warm-calls 50] [--no-build]
+
+A hermetic stack is started first. Each cold start is a fresh process (bench/handler_calls.py) with exactly the
+environment the stack gives the Lambda (Terraform's variables plus the endpoint override); it imports
+lambdas.action_handler.handler, makes its first request, then further warm requests in the same process, calling
+the handler function directly (no HTTP in front of it; the handler's own calls to the engine, Secrets Manager and
+S3 go to the stack). Cold starts alternate createPhenom and getPhenoms. getPhenoms runs against a page of 20 rows
+(its default limit), seeded before and deleted after, so its figure includes signing 20 download URLs. The seeded
+files are uploaded (and recorded as such) by default; with --seed-state pending they never are, and getPhenoms
+then asks S3 whether each pending file has arrived (one HEAD per pending file on every call).
+Zip sizes come from `phenom-build-lambdas` (or dist/lambdas with --no-build). The import breakdown
+(python -X importtime) sums each top-level package's own import time, at module import and, separately, what the
+first request imports lazily. The last line sums it all up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import boto3
+
+from stack_process import running_stack
+from tests.client import PhenomClient, SmokeCredentials, load_environment
+from tests.stack.lambda_functions import ACTION_HANDLER
+from tests.stack.lambda_processes import runtime_environment
+from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, percentile, timed_process
+
+ACTIONS = ("createPhenom", "getPhenoms")
+LISTED_ROWS = 20
+ZIP_DIR = REPO_ROOT / "dist" / "lambdas"
+BUILD_COMMAND = (str(Path(PYTHON).with_name("phenom-build-lambdas")),)
+CHILD = str(BENCH_DIR / "handler_calls.py")
+
+
+def lambda_environment(stack: dict) -> dict[str, str]:
+    """What the stack's Lambda host gives the action handler: Terraform's variables, the runtime's, the override."""
+    deployment = {
+        "APP_SECRETS_ID": stack["app_secrets_id"],
+        "MEDIA_BUCKET": stack["media_bucket"],
+        "HASURA_GRAPHQL_URL": stack["graphql_url"],
+        "COGNITO_USER_POOL_ID": stack["user_pool_id"],
+        "COGNITO_APP_CLIENT_ID": stack["client_id"],
+    }
+    return runtime_environment(ACTION_HANDLER, deployment, stack["aws_endpoint_url"])
+
+
+def id_token(stack: dict) -> str:
+    user = stack["users"][0]
+    cognito = boto3.client("cognito-idp", region_name=stack["region"], endpoint_url=stack["aws_endpoint_url"])
+    return cognito.initiate_auth(
+        ClientId=stack["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
+    )["AuthenticationResult"]["IdToken"]
+
+
+def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], workdir: Path) -> dict:
+    """One fresh handler process; its figures plus `spawn_to_first_answer_seconds` measured from here."""
+    result_path = workdir / "handler-calls.json"
+    request = {"action": action, "token": token, "warm_calls": warm_calls, "result_path": str(result_path)}
+    spawned = time.time()
+    finished = subprocess.run([PYTHON, CHILD], input=json.dumps(request), env=env, cwd=REPO_ROOT, text=True,
+                              capture_output=True, timeout=300)
+    if finished.returncode != 0:
+        raise BenchError(f"handler_calls.py {action} exited {finished.returncode}: {finished.stderr.strip()[-2000:]}")
+    figures = json.loads(result_path.read_text())
+    figures["spawn_to_first_answer_seconds"] = figures["first_answer_epoch"] - spawned
+    return figures
+
+
+def import_breakdown(code_or_script: list[str], env: dict[str, str], stdin: str = "") -> dict[str, float]:
+    """Seconds of own import time per top-level package (python -X importtime) for one process."""
+    finished = subprocess.run([PYTHON, "-X", "importtime", *code_or_script], input=stdin, env=env, cwd=REPO_ROOT,
+                              text=True, capture_output=True, timeout=300)
+    if finished.returncode != 0:
+        raise BenchError(f"python -X importtime {' '.join(code_or_script)} failed: {finished.stderr.strip()[-2000:]}")
+    per_package: dict[str, float] = defaultdict(float)
+    for line in finished.stderr.splitlines():
+        if not line.startswith("import time:") or "self [us]" in line:
+            continue
+        own, _, name = line.removeprefix("import time:").split("|", 2)
+        per_package[name.strip().split(".")[0]] += int(own) / 1e6
+    return dict(per_package)
+
+
+def zip_sizes(build: bool) -> list[tuple[str, int, dict[str, int]]]:
+    """(zip name, bytes, compressed bytes per top-level entry) of each Lambda zip."""
+    if build:
+        seconds, output = timed_process(BUILD_COMMAND)
+        print(f"phenom-build-lambdas took {seconds:.1f}s:\n{output.rstrip()}")
+    zips = sorted(ZIP_DIR.glob("*.zip"))
+    if not zips:
+        raise BenchError(f"no zips in {ZIP_DIR}: run `phenom-build-lambdas` (or drop --no-build)")
+    sizes = []
+    for path in zips:
+        entries: dict[str, int] = defaultdict(int)
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                entries[info.filename.split("/")[0]] += info.compress_size
+        sizes.append((path.name, path.stat().st_size, dict(entries)))
+    return sizes
+
+
+def seed_rows(client: PhenomClient, *, uploaded: bool) -> list[str]:
+    """LISTED_ROWS phenoms of one file each; uploaded ones are listed once so the handler records them uploaded."""
+    seeded = []
+    for number in range(LISTED_ROWS):
+        created = client.create_phenom([f"phenom-bench-seed-{number}.jpg"])
+        seeded.append(created.phenom_id)
+        if uploaded:
+            client.upload(created.uploads[0], b"phenom bench seed; safe to delete")
+    if uploaded:
+        client.get_phenoms(limit=LISTED_ROWS)
+    return seeded
+
+
+def print_top(title: str, seconds: dict[str, float], count: int = 8) -> None:
+    top = sorted(seconds.items(), key=lambda item: -item[1])[:count]
+    print(f"{title}: " + ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in top))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold starts per action (medians are reported)")
+    parser.add_argument("--warm-calls", type=int, default=50, help="warm calls per action, spread over the runs")
+    parser.add_argument("--no-build", action="store_true", help="read dist/lambdas instead of running the build")
+    parser.add_argument("--seed-state", choices=("uploaded", "pending"), default="uploaded",
+                        help="whether the 20 rows getPhenoms lists have their file uploaded or still pending")
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    sizes = zip_sizes(build=not args.no_build)
+    per_run = math.ceil(args.warm_calls / args.runs)
+    figures: dict[str, list[dict]] = {action: [] for action in ACTIONS}
+    with running_stack() as (stack, stack_file), tempfile.TemporaryDirectory(prefix="phenom-bench-") as workdir:
+        description = stack.description
+        env = lambda_environment(description)
+        token = id_token(description)
+        local = stack.local_stack()
+        user = local.users[0]
+        with PhenomClient(load_environment("local", local_stack=local),
+                          SmokeCredentials(user.username, user.password, "the bench's stack")) as client:
+            client.sign_in()
+            seeded = seed_rows(client, uploaded=args.seed_state == "uploaded")
+            try:
+                for run in range(1, args.runs + 1):
+                    for action in ACTIONS:
+                        figures[action].append(cold_start(action, token, per_run, env, Path(workdir)))
+                    shown = "  ".join(
+                        f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
+                        for action in ACTIONS)
+                    print(f"  cold start {run}/{args.runs}: {shown}", flush=True)
+                at_import = import_breakdown(["-c", "import lambdas.action_handler.handler"], env)
+                request = json.dumps({"action": "createPhenom", "token": token, "warm_calls": 0,
+                                      "result_path": str(Path(workdir) / "importtime.json")})
+                with_first_request = import_breakdown([CHILD], env, stdin=request)
+            finally:
+                for phenom_id in seeded:
+                    client.delete_phenom(phenom_id)
+
+    print(f"\nhandler cold start (median of {args.runs}; the handler process starts, imports, answers once):")
+    summary = {}
+    for action in ACTIONS:
+        runs = figures[action]
+        spawn = median([run["spawn_to_first_answer_seconds"] for run in runs])
+        warm = [seconds for run in runs for seconds in run["warm_seconds"]]
+        summary[action] = (spawn, percentile(warm, 0.5), percentile(warm, 0.95))
+        print(f"  {action:<13} spawn to first answer {spawn * 1000:5.0f} ms = interpreter "
+              f"{median([r['spawn_to_first_answer_seconds'] - r['script_start_to_first_answer_seconds'] for r in runs]) * 1000:.0f} ms"
+              f" + import {median([r['import_seconds'] for r in runs]) * 1000:.0f} ms"
+              f" + first request {median([r['first_seconds'] for r in runs]) * 1000:.0f} ms;"
+              f" warm ({len(warm)} calls) p50 {summary[action][1] * 1000:.1f} ms, p95 {summary[action][2] * 1000:.1f} ms")
+    deletes = [seconds for run in figures["createPhenom"] for seconds in run["delete_seconds"]]
+    print(f"  deletePhenom  warm ({len(deletes)} calls) p50 {percentile(deletes, 0.5) * 1000:.1f} ms, "
+          f"p95 {percentile(deletes, 0.95) * 1000:.1f} ms")
+    first = figures["createPhenom"][0]
+    print(f"boto3 imported at module import: {'yes' if first['boto3_at_import'] else 'no'}; "
+          f"after the first request: {'yes' if first['boto3_after_first'] else 'no'}")
+    print_top("own import time at module import, by top-level package", at_import)
+    lazily = {name: seconds for name, seconds in with_first_request.items() if name not in at_import}
+    print_top("imported lazily by the first createPhenom", lazily)
+    print("zip sizes:")
+    for name, size, entries in sizes:
+        top = sorted(entries.items(), key=lambda item: -item[1])[:4]
+        print(f"  {name:<26}{size / 1024:9.1f} KiB  largest: " + ", ".join(f"{e} {b / 1024:.0f} KiB" for e, b in top))
+    handler_zip = next((size for name, size, _ in sizes if name == "action_handler.zip"), 0)
+    print(f"action handler: cold start {summary['createPhenom'][0] * 1000:.0f} ms (createPhenom) / "
+          f"{summary['getPhenoms'][0] * 1000:.0f} ms (getPhenoms); warm p50/p95 createPhenom "
+          f"{summary['createPhenom'][1] * 1000:.1f}/{summary['createPhenom'][2] * 1000:.1f} ms, getPhenoms "
+          f"{summary['getPhenoms'][1] * 1000:.1f}/{summary['getPhenoms'][2] * 1000:.1f} ms ({LISTED_ROWS} rows, "
+          f"{args.seed_state}); "
+          f"action_handler.zip {handler_zip / 2**20:.2f} MiB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

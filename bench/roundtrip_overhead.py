@@ -1,0 +1,89 @@
+"""What the pytest smoke round-trip costs over the raw calls it makes, and over Newman, on one running local stack.
+
+    .venv/bin/python bench/roundtrip_overhead.py [--runs 5]
+
+One hermetic stack is started first and shared; its start is not timed. Then, as whole processes, interleaved
+(pytest, pytest-file, minimal, newman, pytest, ...):
+- pytest:  `python -m pytest -m smoke --env local` (what `make smoke` runs), pointed at the running stack by the
+           bench plugin attached_stack.py (the suite has no option of its own for that yet);
+- minimal: bench/minimal_roundtrip.py, the same seven calls with plain boto3 and requests;
+- newman:  Newman running hasura/postman's collection (the same calls; its createPhenom names two files);
+- pytest-file: the same pytest command limited to tests/smoke/test_roundtrip.py, which spares it importing (to
+           collect and deselect) every other module under tests/.
+Each contender runs once untimed first, so the Lambda host's first-request cost (boto3 import, JWKS, app secret)
+lands in no timed run. The round-trip's own time inside the process (pytest's step table via --phenom-report,
+the minimal script's printed time) is reported too. The last line has the medians and both ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+
+from newman_run import NEWMAN_MISSING, newman_available, newman_command, write_environment
+from stack_process import running_stack
+from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ratio, timed_process
+
+SMOKE = ("-m", "smoke", "--env", "local")
+ROUNDTRIP_TEST = "tests/smoke/test_roundtrip.py"
+MINIMAL_LINE = re.compile(r"minimal round-trip .*: (\d+) ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (medians are reported)")
+    args = parser.parse_args()
+    if not newman_available():
+        raise SystemExit(NEWMAN_MISSING)
+
+    print(f"machine: {machine()}")
+    with running_stack() as (stack, stack_file):
+        private = stack_file.parent
+        report = private / "roundtrip-report.json"
+        attach = ("-p", "attached_stack", f"--attached-stack={stack_file}")
+        pytest_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, f"--phenom-report={report}"]
+        file_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, ROUNDTRIP_TEST]
+        minimal_command = [PYTHON, str(BENCH_DIR / "minimal_roundtrip.py"), "--stack-file", str(stack_file)]
+        newman = newman_command(write_environment(stack.description, private))
+        env = child_env()
+        in_process = {"pytest": [], "minimal": []}
+
+        def run_pytest() -> float:
+            seconds, _ = timed_process(pytest_command, env=env)
+            in_process["pytest"].append(json.loads(report.read_text())["total_ms"])
+            return seconds
+
+        def run_minimal() -> float:
+            seconds, output = timed_process(minimal_command, env=env)
+            in_process["minimal"].append(float(MINIMAL_LINE.search(output).group(1)))
+            return seconds
+
+        contenders = {
+            "pytest": run_pytest,
+            "pytest-file": lambda: timed_process(file_command, env=env)[0],
+            "minimal": run_minimal,
+            "newman": lambda: timed_process(newman, env=env)[0],
+        }
+        print(f"stack ready in {stack.ready_seconds:.2f}s (not timed below); warm-up run of each contender")
+        for contender in contenders.values():
+            contender()
+        in_process = {name: [] for name in in_process}
+        seconds = interleave(contenders, args.runs)
+
+    medians = {name: median(values) for name, values in seconds.items()}
+    print(f"\nwhole process, median of {args.runs} interleaved runs:")
+    for name, value in medians.items():
+        print(f"  {name:<12}{value:6.2f}s")
+    print(f"round-trip inside the process (median): pytest steps {median(in_process['pytest']):.0f} ms, "
+          f"minimal {median(in_process['minimal']):.0f} ms")
+    print(f"pytest-file: pytest-file/minimal {ratio(medians['pytest-file'], medians['minimal']):.2f}x, "
+          f"pytest-file/newman {ratio(medians['pytest-file'], medians['newman']):.2f}x")
+    print(f"round-trip (whole process, median of {args.runs}): pytest {medians['pytest']:.2f} s, "
+          f"minimal {medians['minimal']:.2f} s, newman {medians['newman']:.2f} s; "
+          f"pytest/minimal {ratio(medians['pytest'], medians['minimal']):.2f}x (goal <= 1.2x), "
+          f"pytest/newman {ratio(medians['pytest'], medians['newman']):.2f}x (goal < 1x)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""Fixtures of the load test: its own Cognito users on the local stack, one headless Locust run against them, and
+the run's figures (requests per second, p50 and p95 per step) in the terminal summary."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from tests.load import leftovers
+from tests.load.locust_process import LoadUser, LocustRun, run_locust
+from tests.load.locust_stats import table
+from tests.stack.aws_bootstrap import new_password
+from tests.stack.endpoints import LocalStack
+
+# Every simulated user signs in as a Cognito user of its own, so "owner" and "simulated user" are the same thing.
+SIMULATED_USERS = 20
+SPAWN_RATE = 10
+RUN_SECONDS = 30
+
+LOCUST_RUN = pytest.StashKey[LocustRun]()
+
+
+@pytest.fixture(scope="module")
+def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url: str, request) -> Iterator[list[LoadUser]]:
+    """SIMULATED_USERS confirmed Cognito users (random passwords) named phenom-load-<run>-<n>@phenom.local; afterwards
+    their Cognito users, their rows (users, phenoms, media) and their phenoms' objects are removed."""
+    run = uuid.uuid4().hex[:8]
+    users: list[LoadUser] = []
+    try:
+        for number in range(SIMULATED_USERS):
+            users.append(_confirmed_user(cognito_client, local_stack, f"phenom-load-{run}-{number}@phenom.local"))
+        yield users
+    finally:
+        subs = [user.sub for user in users]
+        created = leftovers.phenom_ids_owned_by(database_url, subs)
+        locust_run = request.config.stash.get(LOCUST_RUN, None)
+        if locust_run is not None:
+            created += [upload.phenom_id for record in locust_run.records for upload in record.uploads]
+        leftovers.remove(database_url, s3_client, local_stack.media_bucket, subs, created)
+        for user in users:
+            cognito_client.admin_delete_user(UserPoolId=local_stack.user_pool_id, Username=user.username)
+
+
+@pytest.fixture(scope="module")
+def locust_run(local_stack: LocalStack, load_users: list[LoadUser], tmp_path_factory, request) -> LocustRun:
+    """One headless Locust run: SIMULATED_USERS users (one Cognito user each) for RUN_SECONDS against the stack."""
+    run = run_locust(local_stack, load_users, tmp_path_factory.mktemp("locust"),
+                     simulated_users=SIMULATED_USERS, spawn_rate=SPAWN_RATE, run_seconds=RUN_SECONDS)
+    request.config.stash[LOCUST_RUN] = run
+    return run
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    run = config.stash.get(LOCUST_RUN, None)
+    if run is None:
+        return
+    terminalreporter.write_sep("-", f"phenom load: {SIMULATED_USERS} users for {RUN_SECONDS}s on the local stack")
+    for line in table(run.steps, run.total):
+        terminalreporter.write_line(line)
+    iterations = sum(len(record.uploads) for record in run.records)
+    failed_attempts = sum(record.failed_attempts for record in run.records)
+    terminalreporter.write_line(f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
+                                "(retried or reported as failures)")
+
+
+def _confirmed_user(cognito, stack: LocalStack, email: str) -> LoadUser:
+    # As the stack makes its own users: sign up, verify the email as an admin would, confirm (the post-confirmation
+    # trigger writes the users row).
+    password = new_password()
+    signed_up = cognito.sign_up(ClientId=stack.client_id, Username=email, Password=password)
+    cognito.admin_update_user_attributes(
+        UserPoolId=stack.user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+    )
+    cognito.admin_confirm_sign_up(UserPoolId=stack.user_pool_id, Username=email)
+    return LoadUser(username=email, password=password, sub=signed_up["UserSub"])

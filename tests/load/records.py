@@ -1,0 +1,102 @@
+"""What each simulated user of the load test did, recorded in the Locust process and checked by the pytest process.
+
+No Locust here: test_load.py imports this module, and Locust (gevent monkey-patching) must stay out of pytest.
+The records hold ids, keys and digests only, never a token, password or presigned URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+TEST_DATA_PREFIX = "phenom-load-"
+
+
+@dataclass(frozen=True)
+class LoadObject:
+    """The file one iteration uploads: name and bytes are unique and recognisable (`phenom-load-...`)."""
+
+    run_id: str
+
+    @classmethod
+    def new(cls) -> LoadObject:
+        return cls(f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:12]}")
+
+    @property
+    def filename(self) -> str:
+        return f"{TEST_DATA_PREFIX}{self.run_id}.txt"
+
+    @property
+    def content(self) -> bytes:
+        return f"Phenom load test object {self.run_id}; written and deleted by tests/load; safe to delete.\n".encode()
+
+    @property
+    def sha256(self) -> str:
+        return self.digest(self.content)
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class UploadRecord:
+    """One createPhenom -> PUT -> getPhenoms -> GET -> deletePhenom iteration and what each check found."""
+
+    phenom_id: str
+    key: str
+    sha256: str
+    listed_to_owner: bool = False
+    downloaded_sha256: str | None = None
+    deleted: bool = False
+    deleted_objects: int | None = None
+
+    @property
+    def bytes_matched(self) -> bool:
+        return self.downloaded_sha256 == self.sha256
+
+
+@dataclass
+class UserRecord:
+    """One simulated user: the Cognito user it signs in as, its iterations, every phenom id getPhenoms showed it,
+    its failed steps (redacted one-liners) and how many of the client's attempts failed (each one retried, unless it
+    was a failed step's last)."""
+
+    user_number: int
+    owner: str
+    uploads: list[UploadRecord] = field(default_factory=list)
+    seen_ids: set[str] = field(default_factory=set)
+    failures: list[str] = field(default_factory=list)
+    failed_attempts: int = 0
+
+    def to_json(self) -> dict:
+        document = asdict(self)
+        document["seen_ids"] = sorted(self.seen_ids)
+        return document
+
+    @classmethod
+    def from_json(cls, document: dict) -> UserRecord:
+        return cls(
+            user_number=document["user_number"],
+            owner=document["owner"],
+            uploads=[UploadRecord(**upload) for upload in document["uploads"]],
+            seen_ids=set(document["seen_ids"]),
+            failures=list(document["failures"]),
+            failed_attempts=document["failed_attempts"],
+        )
+
+
+def write_records(path: Path, records: list[UserRecord]) -> None:
+    """All users' records as one JSON document, written whole (rename) so a reader never sees half of it."""
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_text(json.dumps({"users": [record.to_json() for record in records]}))
+    os.replace(partial, path)
+
+
+def read_records(path: Path) -> list[UserRecord]:
+    return [UserRecord.from_json(document) for document in json.loads(path.read_text())["users"]]
