@@ -39,3 +39,9 @@ lambdas: setup
 
 load: setup
 	$(BIN)/python -m pytest -m load
+
+# Every benchmark in turn, each printing its figure as its last line (several minutes).
+bench: setup
+	for script in stack_start contract_suite roundtrip_overhead action_handler request_layers; do \
+	  $(BIN)/python bench/$$script.py || exit 1; \
+	done

@@ -21,6 +21,13 @@ def pytest_addoption(parser):
         help="local stack kind: docker needs an engine, hermetic needs none, auto picks docker when an engine answers",
     )
     group.addoption(
+        "--stack-file",
+        metavar="PATH",
+        default=None,
+        help="use the running stack whose `phenom-stack up --json` line is in PATH instead of starting one "
+        "(write --stack-file=PATH: a separate PATH outside the repo would be taken for the rootdir)",
+    )
+    group.addoption(
         "--phenom-report",
         metavar="PATH",
         default=None,

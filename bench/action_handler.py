@@ -21,7 +21,6 @@ import argparse
 import json
 import math
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -126,7 +125,53 @@ def seed_rows(client: PhenomClient, *, uploaded: bool) -> list[str]:
 
 def print_top(title: str, seconds: dict[str, float], count: int = 8) -> None:
     top = sorted(seconds.items(), key=lambda item: -item[1])[:count]
-    print(f"{title}: " + ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in top))
+    total = sum(seconds.values()) * 1000
+    print(f"{title} (all: {total:.0f} ms): " + ", ".join(f"{name} {value * 1000:.0f} ms" for name, value in top))
+
+
+def measure(args: argparse.Namespace) -> tuple[dict[str, list[dict]], dict[str, float], dict[str, float]]:
+    """(each action's cold-start figures per run, own import time per package at import, and with the first
+    request) against a fresh stack whose smoke user lists LISTED_ROWS phenoms."""
+    per_run = math.ceil(args.warm_calls / args.runs)
+    figures: dict[str, list[dict]] = {action: [] for action in ACTIONS}
+    with running_stack() as (stack, _), tempfile.TemporaryDirectory(prefix="phenom-bench-") as directory:
+        workdir, env, token = Path(directory), lambda_environment(stack.description), id_token(stack.description)
+        local = stack.local_stack()
+        credentials = SmokeCredentials(local.users[0].username, local.users[0].password, "the bench's stack")
+        with PhenomClient(load_environment("local", local_stack=local), credentials) as client:
+            client.sign_in()
+            seeded = seed_rows(client, uploaded=args.seed_state == "uploaded")
+            try:
+                for run in range(1, args.runs + 1):
+                    for action in ACTIONS:
+                        figures[action].append(cold_start(action, token, per_run, env, workdir))
+                    shown = "  ".join(f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
+                                      for action in ACTIONS)
+                    print(f"  cold start {run}/{args.runs}: {shown}", flush=True)
+                at_import = import_breakdown(["-c", "import lambdas.action_handler.handler"], env)
+                request = {"action": "createPhenom", "token": token, "warm_calls": 0,
+                           "result_path": str(workdir / "importtime.json")}
+                with_first_request = import_breakdown([CHILD], env, stdin=json.dumps(request))
+            finally:
+                for phenom_id in seeded:
+                    client.delete_phenom(phenom_id)
+    return figures, at_import, with_first_request
+
+
+def print_cold_start(action: str, runs: list[dict]) -> tuple[float, float, float]:
+    """One action's line; (median spawn to first answer, warm p50, warm p95) in seconds."""
+    def typical(key: str) -> float:
+        return median([run[key] for run in runs]) * 1000
+
+    spawn = median([run["spawn_to_first_answer_seconds"] for run in runs])
+    interpreter = median([run["spawn_to_first_answer_seconds"] - run["script_start_to_first_answer_seconds"]
+                          for run in runs])
+    warm = [seconds for run in runs for seconds in run["warm_seconds"]]
+    p50, p95 = percentile(warm, 0.5), percentile(warm, 0.95)
+    print(f"  {action:<13} spawn to first answer {spawn * 1000:4.0f} ms = interpreter {interpreter * 1000:.0f} ms"
+          f" + import {typical('import_seconds'):.0f} ms + first request {typical('first_seconds'):.0f} ms;"
+          f" warm ({len(warm)} calls) p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+    return spawn, p50, p95
 
 
 def main() -> None:
@@ -140,46 +185,10 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     sizes = zip_sizes(build=not args.no_build)
-    per_run = math.ceil(args.warm_calls / args.runs)
-    figures: dict[str, list[dict]] = {action: [] for action in ACTIONS}
-    with running_stack() as (stack, stack_file), tempfile.TemporaryDirectory(prefix="phenom-bench-") as workdir:
-        description = stack.description
-        env = lambda_environment(description)
-        token = id_token(description)
-        local = stack.local_stack()
-        user = local.users[0]
-        with PhenomClient(load_environment("local", local_stack=local),
-                          SmokeCredentials(user.username, user.password, "the bench's stack")) as client:
-            client.sign_in()
-            seeded = seed_rows(client, uploaded=args.seed_state == "uploaded")
-            try:
-                for run in range(1, args.runs + 1):
-                    for action in ACTIONS:
-                        figures[action].append(cold_start(action, token, per_run, env, Path(workdir)))
-                    shown = "  ".join(
-                        f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
-                        for action in ACTIONS)
-                    print(f"  cold start {run}/{args.runs}: {shown}", flush=True)
-                at_import = import_breakdown(["-c", "import lambdas.action_handler.handler"], env)
-                request = json.dumps({"action": "createPhenom", "token": token, "warm_calls": 0,
-                                      "result_path": str(Path(workdir) / "importtime.json")})
-                with_first_request = import_breakdown([CHILD], env, stdin=request)
-            finally:
-                for phenom_id in seeded:
-                    client.delete_phenom(phenom_id)
+    figures, at_import, with_first_request = measure(args)
 
-    print(f"\nhandler cold start (median of {args.runs}; the handler process starts, imports, answers once):")
-    summary = {}
-    for action in ACTIONS:
-        runs = figures[action]
-        spawn = median([run["spawn_to_first_answer_seconds"] for run in runs])
-        warm = [seconds for run in runs for seconds in run["warm_seconds"]]
-        summary[action] = (spawn, percentile(warm, 0.5), percentile(warm, 0.95))
-        print(f"  {action:<13} spawn to first answer {spawn * 1000:5.0f} ms = interpreter "
-              f"{median([r['spawn_to_first_answer_seconds'] - r['script_start_to_first_answer_seconds'] for r in runs]) * 1000:.0f} ms"
-              f" + import {median([r['import_seconds'] for r in runs]) * 1000:.0f} ms"
-              f" + first request {median([r['first_seconds'] for r in runs]) * 1000:.0f} ms;"
-              f" warm ({len(warm)} calls) p50 {summary[action][1] * 1000:.1f} ms, p95 {summary[action][2] * 1000:.1f} ms")
+    print(f"\nhandler cold start (median of {args.runs}; a fresh process imports the handler and answers once):")
+    summary = {action: print_cold_start(action, figures[action]) for action in ACTIONS}
     deletes = [seconds for run in figures["createPhenom"] for seconds in run["delete_seconds"]]
     print(f"  deletePhenom  warm ({len(deletes)} calls) p50 {percentile(deletes, 0.5) * 1000:.1f} ms, "
           f"p95 {percentile(deletes, 0.95) * 1000:.1f} ms")
@@ -187,20 +196,19 @@ def main() -> None:
     print(f"boto3 imported at module import: {'yes' if first['boto3_at_import'] else 'no'}; "
           f"after the first request: {'yes' if first['boto3_after_first'] else 'no'}")
     print_top("own import time at module import, by top-level package", at_import)
-    lazily = {name: seconds for name, seconds in with_first_request.items() if name not in at_import}
-    print_top("imported lazily by the first createPhenom", lazily)
+    print_top("imported lazily by the first createPhenom",
+              {name: seconds for name, seconds in with_first_request.items() if name not in at_import})
     print("zip sizes:")
     for name, size, entries in sizes:
         top = sorted(entries.items(), key=lambda item: -item[1])[:4]
         print(f"  {name:<26}{size / 1024:9.1f} KiB  largest: " + ", ".join(f"{e} {b / 1024:.0f} KiB" for e, b in top))
     handler_zip = next((size for name, size, _ in sizes if name == "action_handler.zip"), 0)
-    print(f"action handler: cold start {summary['createPhenom'][0] * 1000:.0f} ms (createPhenom) / "
-          f"{summary['getPhenoms'][0] * 1000:.0f} ms (getPhenoms); warm p50/p95 createPhenom "
-          f"{summary['createPhenom'][1] * 1000:.1f}/{summary['createPhenom'][2] * 1000:.1f} ms, getPhenoms "
-          f"{summary['getPhenoms'][1] * 1000:.1f}/{summary['getPhenoms'][2] * 1000:.1f} ms ({LISTED_ROWS} rows, "
-          f"{args.seed_state}); "
+    (create_cold, create_p50, create_p95), (list_cold, list_p50, list_p95) = summary["createPhenom"], summary["getPhenoms"]
+    print(f"action handler: cold start {create_cold * 1000:.0f} ms (createPhenom) / {list_cold * 1000:.0f} ms "
+          f"(getPhenoms); warm p50/p95 createPhenom {create_p50 * 1000:.1f}/{create_p95 * 1000:.1f} ms, getPhenoms "
+          f"{list_p50 * 1000:.1f}/{list_p95 * 1000:.1f} ms ({LISTED_ROWS} rows, {args.seed_state}); "
           f"action_handler.zip {handler_zip / 2**20:.2f} MiB")
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -4,15 +4,15 @@
 
 One hermetic stack is started first and shared; its start is not timed. Then, as whole processes, interleaved
 (pytest, pytest-file, minimal, newman, pytest, ...):
-- pytest:  `python -m pytest -m smoke --env local` (what `make smoke` runs), pointed at the running stack by the
-           bench plugin attached_stack.py (the suite has no option of its own for that yet);
+- pytest:  `python -m pytest -m smoke --env local` (what `make smoke` runs), pointed at the running stack with
+           --stack-file;
 - minimal: bench/minimal_roundtrip.py, the same seven calls with plain boto3 and requests;
 - newman:  Newman running hasura/postman's collection (the same calls; its createPhenom names two files);
 - pytest-file: the same pytest command limited to tests/smoke/test_roundtrip.py, which spares it importing (to
            collect and deselect) every other module under tests/.
 Each contender runs once untimed first, so the Lambda host's first-request cost (boto3 import, JWKS, app secret)
 lands in no timed run. The round-trip's own time inside the process (pytest's step table via --phenom-report,
-the minimal script's printed time) is reported too. The last line has the medians and both ratios.
+the minimal script's printed time, Newman's "total run duration") is reported too. The last line has the medians and both ratios.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ra
 SMOKE = ("-m", "smoke", "--env", "local")
 ROUNDTRIP_TEST = "tests/smoke/test_roundtrip.py"
 MINIMAL_LINE = re.compile(r"minimal round-trip .*: (\d+) ms")
+NEWMAN_DURATION = re.compile(r"total run duration: ([\d.]+)(ms|s)\b")
 
 
 def main() -> None:
@@ -41,13 +42,13 @@ def main() -> None:
     with running_stack() as (stack, stack_file):
         private = stack_file.parent
         report = private / "roundtrip-report.json"
-        attach = ("-p", "attached_stack", f"--attached-stack={stack_file}")
+        attach = (f"--stack-file={stack_file}",)
         pytest_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, f"--phenom-report={report}"]
         file_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, ROUNDTRIP_TEST]
         minimal_command = [PYTHON, str(BENCH_DIR / "minimal_roundtrip.py"), "--stack-file", str(stack_file)]
         newman = newman_command(write_environment(stack.description, private))
         env = child_env()
-        in_process = {"pytest": [], "minimal": []}
+        in_process = {"pytest": [], "minimal": [], "newman": []}
 
         def run_pytest() -> float:
             seconds, _ = timed_process(pytest_command, env=env)
@@ -59,16 +60,23 @@ def main() -> None:
             in_process["minimal"].append(float(MINIMAL_LINE.search(output).group(1)))
             return seconds
 
+        def run_newman() -> float:
+            seconds, output = timed_process(newman, env=env)
+            value, unit = NEWMAN_DURATION.search(output).groups()
+            in_process["newman"].append(float(value) * (1000 if unit == "s" else 1))
+            return seconds
+
         contenders = {
             "pytest": run_pytest,
             "pytest-file": lambda: timed_process(file_command, env=env)[0],
             "minimal": run_minimal,
-            "newman": lambda: timed_process(newman, env=env)[0],
+            "newman": run_newman,
         }
         print(f"stack ready in {stack.ready_seconds:.2f}s (not timed below); warm-up run of each contender")
         for contender in contenders.values():
             contender()
-        in_process = {name: [] for name in in_process}
+        for values in in_process.values():
+            values.clear()
         seconds = interleave(contenders, args.runs)
 
     medians = {name: median(values) for name, values in seconds.items()}
@@ -76,7 +84,7 @@ def main() -> None:
     for name, value in medians.items():
         print(f"  {name:<12}{value:6.2f}s")
     print(f"round-trip inside the process (median): pytest steps {median(in_process['pytest']):.0f} ms, "
-          f"minimal {median(in_process['minimal']):.0f} ms")
+          f"minimal {median(in_process['minimal']):.0f} ms, newman run {median(in_process['newman']):.0f} ms")
     print(f"pytest-file: pytest-file/minimal {ratio(medians['pytest-file'], medians['minimal']):.2f}x, "
           f"pytest-file/newman {ratio(medians['pytest-file'], medians['newman']):.2f}x")
     print(f"round-trip (whole process, median of {args.runs}): pytest {medians['pytest']:.2f} s, "

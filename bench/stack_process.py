@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.stack.endpoints import LocalStack, StackUser
+from tests.stack.endpoints import LocalStack
 from timing import PYTHON, REPO_ROOT, BenchError, last_lines
 
 STACK_COMMAND = (str(Path(PYTHON).with_name("phenom-stack")), "up", "--json", "--stack", "hermetic")
@@ -37,10 +37,10 @@ class StackProcess:
     description: dict[str, Any] = field(repr=False)
 
     def local_stack(self) -> LocalStack:
-        return local_stack_from(self.description)
+        return LocalStack.from_json(json.dumps(self.description))
 
     def write_description(self, directory: Path) -> Path:
-        """The JSON line in a file only this user can read (for children: the pytest plugin, the scripts)."""
+        """The JSON line in a file only this user can read (for children: pytest --stack-file, the scripts)."""
         path = directory / "stack.json"
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as handle:
@@ -62,13 +62,6 @@ class StackProcess:
                     f"its Lambda hosts may still run. Log:\n{last_lines(self.log_path.read_text(errors='replace'))}"
                 ) from None
         return time.perf_counter() - started
-
-
-def local_stack_from(document: dict[str, Any]) -> LocalStack:
-    """The LocalStack a `phenom-stack up --json` line describes."""
-    fields = dict(document)
-    fields["users"] = tuple(StackUser(**user) for user in document["users"])
-    return LocalStack(**fields)
 
 
 def start_stack(log_dir: Path) -> StackProcess:

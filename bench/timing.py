@@ -13,6 +13,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from tests.client.redaction import redact
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = REPO_ROOT / "bench"
 # The project venv's interpreter: every child runs with the same Python as the script itself.
@@ -67,12 +69,14 @@ def timed_process(
         raise BenchError(f"{_shown(command)} did not finish within {timeout:.0f}s") from None
     elapsed = time.perf_counter() - started
     if finished.returncode != 0:
-        raise BenchError(f"{_shown(command)} exited {finished.returncode}; last output:\n{last_lines(finished.stdout)}")
+        raise BenchError(
+            f"{_shown(command)} exited {finished.returncode}; last output:\n{redact(last_lines(finished.stdout))}"
+        )
     return elapsed, finished.stdout
 
 
 def child_env(**extra: str) -> dict[str, str]:
-    """This process's environment plus `extra`, with bench/ importable (for the pytest plugin and helpers)."""
+    """This process's environment plus `extra`, with bench/ importable (for the helper modules)."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(BENCH_DIR), env.get("PYTHONPATH", "")]))
     env.update(extra)

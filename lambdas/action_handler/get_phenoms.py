@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from lambdas.action_handler.auth import Caller
@@ -13,21 +14,29 @@ from lambdas.shared.documents import load_document
 
 GET_PHENOMS = load_document(__file__, "get_phenoms")
 MARK_MEDIA_UPLOADED = load_document(__file__, "mark_media_uploaded")
+# Each pending file costs one S3 HEAD; they are independent, so a page of pending uploads is checked side by side
+# rather than one round trip after another.
+EXISTENCE_CHECKS_AT_ONCE = 8
 
 
 def get_phenoms(caller: Caller, action_input: Mapping[str, Any], services: ActionServices) -> list[dict[str, Any]]:
     """A list of Phenom objects; pending media whose object now exists are recorded as uploaded first."""
     limit = phenoms_limit(action_input)
     rows = services.hasura.execute(GET_PHENOMS, {"ownerId": caller.sub, "limit": limit})["phenoms"]
-    uploaded_now = {
-        media["id"]
-        for row in rows
-        for media in row["media"]
-        if media["upload_state"] == "pending" and services.storage.exists(media["s3_key"])
-    }
+    uploaded_now = _uploaded_since_last_look(rows, services.storage)
     if uploaded_now:
         services.hasura.execute(MARK_MEDIA_UPLOADED, {"ids": sorted(uploaded_now)})
     return [_phenom(row, uploaded_now, services.storage) for row in rows]
+
+
+def _uploaded_since_last_look(rows: list[Mapping[str, Any]], storage: MediaStorage) -> set[str]:
+    """Ids of the media still recorded as pending whose object now exists in the bucket."""
+    pending = [media for row in rows for media in row["media"] if media["upload_state"] == "pending"]
+    if not pending:
+        return set()
+    with ThreadPoolExecutor(max_workers=min(EXISTENCE_CHECKS_AT_ONCE, len(pending))) as pool:
+        found = pool.map(storage.exists, [media["s3_key"] for media in pending])
+        return {media["id"] for media, exists in zip(pending, found) if exists}
 
 
 def _phenom(row: Mapping[str, Any], uploaded_now: set[str], storage: MediaStorage) -> dict[str, Any]:

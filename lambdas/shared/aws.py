@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,9 +18,19 @@ class ClientSettings:
     signature_version: str | None = None
 
 
-@functools.cache
+# boto3's default session is not safe to create clients from in several threads at once (getPhenoms checks
+# uploads side by side), so creation is serialised; using a created client from several threads is safe.
+_CREATION_LOCK = threading.Lock()
+
+
 def aws_client(service_name: str, settings: ClientSettings = ClientSettings()) -> Any:
     """A boto3 client for `service_name`; region and endpoint come from the environment as boto3 reads them."""
+    with _CREATION_LOCK:
+        return _created_client(service_name, settings)
+
+
+@functools.cache
+def _created_client(service_name: str, settings: ClientSettings) -> Any:
     # Imported here: boto3 costs a few hundred milliseconds of cold start that refusals never need to pay.
     import boto3
     from botocore.config import Config
@@ -32,3 +43,7 @@ def aws_client(service_name: str, settings: ClientSettings = ClientSettings()) -
     if settings.signature_version:
         options["signature_version"] = settings.signature_version
     return boto3.client(service_name, config=Config(**options))
+
+
+# Forgetting every client is what a cold container looks like; the unit tests start each test that way.
+aws_client.cache_clear = _created_client.cache_clear  # type: ignore[attr-defined]

@@ -1,4 +1,5 @@
-"""Fixtures of the contract suite beyond the stack plugin's: the engine's admin APIs and a scratch database."""
+"""Fixtures of the contract suite beyond the stack plugin's: the engine's admin APIs, a scratch database, the
+stack's users signed in, what an action changed in the stores, and the cleanup of phenoms a refused call created anyway."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import requests
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from tests.contract.cleanup import delete_phenom_as
+from tests.contract.sign_in import SignedInUser, sign_in_stack_user
+from tests.contract.state import changes_made_by
 from tests.stack.endpoints import LocalStack
 
 ADMIN_API_TIMEOUT_SECONDS = 30
@@ -49,3 +53,32 @@ def scratch_database_url(database_url: str) -> Iterator[str]:
     finally:
         with psycopg.connect(database_url, autocommit=True) as admin:
             admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def user_a(local_stack: LocalStack, cognito_client) -> SignedInUser:
+    """The stack's first user, signed in: the owner in isolation and identity tests."""
+    return sign_in_stack_user(local_stack, cognito_client, 0)
+
+
+@pytest.fixture(scope="session")
+def user_b(local_stack: LocalStack, cognito_client) -> SignedInUser:
+    """The stack's second user, signed in: the intruder in isolation and identity tests."""
+    return sign_in_stack_user(local_stack, cognito_client, 1)
+
+
+@pytest.fixture(scope="session")
+def store_changes(local_stack: LocalStack, s3_client) -> Callable[[Callable[[], object]], str]:
+    """A function that runs an action and lists what it changed in the stack's rows and media bucket."""
+    return lambda action: changes_made_by(action, local_stack.database_url, s3_client, local_stack.media_bucket)
+
+
+@pytest.fixture
+def leaked_phenoms(action_url: str) -> Iterator[list[tuple[SignedInUser, str]]]:
+    """A list for (owner, phenom id) of phenoms a refused call created anyway; deleted after the test's own checks."""
+    leaked: list[tuple[SignedInUser, str]] = []
+    try:
+        yield leaked
+    finally:
+        for owner, phenom_id in leaked:
+            delete_phenom_as(action_url, owner, phenom_id)

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
-import pytest
 from psycopg import sql
 
 TABLES = ("users", "phenoms", "phenom_media")
@@ -56,7 +55,8 @@ def read_store_state(database_url: str, s3_client, bucket: str) -> StoreState:
     return StoreState(rows=rows, objects=_object_versions(s3_client, bucket))
 
 
-@pytest.fixture(scope="session")
-def store_state(local_stack, s3_client) -> Callable[[], StoreState]:
-    """A function that reads the stack's rows and media-bucket objects as they are at the moment of the call."""
-    return lambda: read_store_state(local_stack.database_url, s3_client, local_stack.media_bucket)
+def changes_made_by(action: Callable[[], object], database_url: str, s3_client, bucket: str) -> str:
+    """What running `action` changed in the stores, one line per row or object version; empty when nothing."""
+    before = read_store_state(database_url, s3_client, bucket)
+    action()
+    return read_store_state(database_url, s3_client, bucket).changes_since(before)

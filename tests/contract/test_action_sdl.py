@@ -31,13 +31,8 @@ from graphql import (
     visit,
 )
 
-from tests.contract.tokens import (
-    HTTP_TIMEOUT_SECONDS,
-    call_action_as,
-    create_phenom_as,
-    delete_phenom_as,
-    user_a,  # noqa: F401 (fixture)
-)
+from tests.contract.backend_calls import HTTP_TIMEOUT_SECONDS, call_action_as, create_phenom_as
+from tests.contract.cleanup import delete_phenom_as
 
 pytestmark = pytest.mark.contract
 

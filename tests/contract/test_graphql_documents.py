@@ -10,7 +10,7 @@ from graphql import GraphQLSchema, build_client_schema, get_introspection_query,
 
 from lambdas.cognito_sync_users.columns import USERS_INSERT_INPUT, scalar_columns
 from lambdas.cognito_sync_users.mapping import build_upsert_document
-from tests.contract.tokens import bearer, error_codes, post_graphql, user_a  # noqa: F401 (fixture)
+from tests.contract.backend_calls import bearer, error_codes, post_graphql
 
 pytestmark = pytest.mark.contract
 

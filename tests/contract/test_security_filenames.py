@@ -10,12 +10,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import requests
 
-from tests.contract.tokens import (
-    HTTP_TIMEOUT_SECONDS,
-    call_action_as,
-    delete_phenom_as,
-    user_a,  # noqa: F401 (fixture)
-)
+from tests.contract.backend_calls import HTTP_TIMEOUT_SECONDS, call_action_as
+from tests.contract.cleanup import delete_phenom_as
 
 pytestmark = pytest.mark.contract
 

@@ -12,19 +12,16 @@ import pytest
 
 from lambdas.cognito_sync_users.columns import USERS_INSERT_INPUT, scalar_columns
 from lambdas.cognito_sync_users.mapping import CONVERTERS
-from tests.contract.tokens import (
+from tests.contract.backend_calls import (
     bearer,
     create_phenom_as,
-    delete_phenom_as,
     error_codes,
     post_graphql,
     post_to_function_url,
     session_variables_of,
-    sign_in,
-    unverified_claims,
-    user_a,  # noqa: F401 (fixture)
-    user_b,  # noqa: F401 (fixture)
 )
+from tests.contract.cleanup import delete_phenom_as
+from tests.contract.sign_in import sign_in, unverified_claims
 
 pytestmark = pytest.mark.contract
 

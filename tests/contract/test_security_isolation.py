@@ -9,19 +9,16 @@ from dataclasses import dataclass
 import pytest
 import requests
 
-from tests.contract.state import store_state  # noqa: F401 (fixture)
-from tests.contract.tokens import (
+from tests.contract.backend_calls import (
     HTTP_TIMEOUT_SECONDS,
-    SignedInUser,
     bearer,
     call_action_as,
     create_phenom_as,
-    delete_phenom_as,
     error_codes,
     post_graphql,
-    user_a,  # noqa: F401 (fixture)
-    user_b,  # noqa: F401 (fixture)
 )
+from tests.contract.cleanup import delete_phenom_as
+from tests.contract.sign_in import SignedInUser
 
 pytestmark = pytest.mark.contract
 
@@ -135,9 +132,6 @@ def test_other_users_phenom_reads_like_a_missing_one(intruder, phenom_of_a):
 
 
 @pytest.mark.parametrize("attempt", ATTEMPTS)
-def test_refused_attempt_leaves_stores_unchanged(attempt, intruder, phenom_of_a, store_state):
-    before = store_state()
-    ATTEMPTS[attempt](intruder, phenom_of_a)
-    after = store_state()
-    changes = after.changes_since(before)
+def test_refused_attempt_leaves_stores_unchanged(attempt, intruder, phenom_of_a, store_changes):
+    changes = store_changes(lambda: ATTEMPTS[attempt](intruder, phenom_of_a))
     assert not changes, f"{attempt} changed the stores:\n{changes}"

@@ -7,19 +7,9 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from tests.contract.state import store_state  # noqa: F401 (fixture)
-from tests.contract.tokens import (
-    HOSTILE_AUTHORIZATIONS,
-    bearer,
-    error_codes,
-    leaked_phenoms,  # noqa: F401 (fixture)
-    mint,
-    post_graphql,
-    post_to_function_url,
-    session_variables_of,
-    unverified_claims,
-    user_a,  # noqa: F401 (fixture)
-)
+from tests.contract.backend_calls import bearer, error_codes, post_graphql, post_to_function_url, session_variables_of
+from tests.contract.hostile_tokens import HOSTILE_AUTHORIZATIONS, mint
+from tests.contract.sign_in import unverified_claims
 
 pytestmark = pytest.mark.contract
 
@@ -121,12 +111,9 @@ def test_graphql_endpoint_refuses_token(case, user_a, graphql_create):
 
 
 @pytest.mark.parametrize("case", HOSTILE_AUTHORIZATIONS)
-def test_graphql_endpoint_refusal_writes_nothing(case, user_a, graphql_create, store_state):
+def test_graphql_endpoint_refusal_writes_nothing(case, user_a, graphql_create, store_changes):
     authorization = HOSTILE_AUTHORIZATIONS[case](user_a)
-    before = store_state()
-    graphql_create(authorization)
-    after = store_state()
-    changes = after.changes_since(before)
+    changes = store_changes(lambda: graphql_create(authorization))
     assert not changes, f"{case}: refused createPhenom changed the stores:\n{changes}"
 
 
@@ -153,10 +140,7 @@ def test_function_url_refusal_never_echoes_the_token(case, user_a, function_url_
 
 
 @pytest.mark.parametrize("case", HOSTILE_AUTHORIZATIONS)
-def test_function_url_refusal_writes_nothing(case, user_a, function_url_create, store_state):
+def test_function_url_refusal_writes_nothing(case, user_a, function_url_create, store_changes):
     authorization = HOSTILE_AUTHORIZATIONS[case](user_a)
-    before = store_state()
-    function_url_create(authorization)
-    after = store_state()
-    changes = after.changes_since(before)
+    changes = store_changes(lambda: function_url_create(authorization))
     assert not changes, f"{case}: refused createPhenom changed the stores:\n{changes}"

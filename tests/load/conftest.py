@@ -24,8 +24,7 @@ LOCUST_RUN = pytest.StashKey[LocustRun]()
 
 @pytest.fixture(scope="module")
 def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url: str, request) -> Iterator[list[LoadUser]]:
-    """SIMULATED_USERS confirmed Cognito users (random passwords) named phenom-load-<run>-<n>@phenom.local; afterwards
-    their Cognito users, their rows (users, phenoms, media) and their phenoms' objects are removed."""
+    """Fresh confirmed Cognito users phenom-load-<run>-<n>@phenom.local (random passwords), removed with their data after."""
     run = uuid.uuid4().hex[:8]
     users: list[LoadUser] = []
     try:

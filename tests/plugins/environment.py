@@ -50,7 +50,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     name = config.getoption("env")
     section = config.stash.get(_SECTION, {})
     if name == LOCAL:
-        target = f"local stack (--stack {config.getoption('stack')}; its URLs are printed in the summary once it runs)"
+        target = f"local stack (--stack {config.getoption('stack')}; its URLs are printed once it starts)"
     else:
         target = f"{section.get('graphql_url')} (region {section.get('region')}, pool {section.get('user_pool_id')})"
     return [f"phenom env: {name}: {target}", f"git revision: {git_revision(config.rootpath)}"]

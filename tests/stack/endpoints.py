@@ -39,6 +39,13 @@ class LocalStack:
     start_timings: dict[str, float] = field(default_factory=dict)
     log_dir: str = ""
 
+    @classmethod
+    def from_json(cls, line: str) -> LocalStack:
+        """The stack a `phenom-stack up --json` line describes (the inverse of to_json)."""
+        document = json.loads(line)
+        document["users"] = tuple(StackUser(**user) for user in document["users"])
+        return cls(**document)
+
     def to_json(self) -> str:
         """One line of JSON with every field, credentials included: for a developer's own loopback stack only."""
         document = {

@@ -1,13 +1,14 @@
-"""pytest plugin: the local stack, started once per session on first use, and thin fixtures over it.
+"""pytest plugin: the local stack, started once per session when a selected test needs it, and thin fixtures over it.
 
-The header names the stack kind --stack resolves to; the terminal summary reports the measured start (only when a
-test asked for the stack, so suites that never need it never start it). Tests marked `docker` skip where no
-Docker engine answers.
+The header names the stack kind --stack resolves to. Right after collection, when any selected test uses the stack,
+the stack starts and its measured start (kind, seconds, share of each part) is printed before the first test, so a
+suite that never needs it never starts it. Tests marked `docker` skip where no Docker engine answers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 
@@ -16,9 +17,13 @@ from tests.stack.endpoints import LocalStack, StackUser
 from tests.stack.errors import DockerUnavailableError
 
 STARTED_STACK = pytest.StashKey[LocalStack]()
+_STACK_LIFETIME = pytest.StashKey[ExitStack]()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
+    stack_file = config.getoption("--stack-file")
+    if stack_file:
+        return f"phenom stack: the running stack described in {stack_file} (--stack-file; nothing is started)"
     requested = config.getoption("--stack")
     try:
         kind = resolve_stack_kind(requested)
@@ -26,7 +31,7 @@ def pytest_report_header(config: pytest.Config) -> str:
         return f"phenom stack: docker requested, but {NO_DOCKER_ENGINE_REASON} (tests that need the stack will fail)"
     why = {"hermetic": "no Docker engine answers", "docker": "a Docker engine answers"}[kind]
     chosen = f"{kind} (--stack auto: {why})" if requested == "auto" else kind
-    return f"phenom stack: {chosen}; started on first use"
+    return f"phenom stack: {chosen}; started after collection when a selected test needs it"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -37,14 +42,63 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip)
 
 
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    stack = config.stash.get(STARTED_STACK, None)
-    if stack is None:
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if session.config.option.collectonly or not any(_needs_stack(session.config, item) for item in session.items):
         return
-    parts = ", ".join(f"{part} {seconds:.2f}s" for part, seconds in stack.start_timings.items())
-    terminalreporter.write_sep("-", "phenom local stack")
-    terminalreporter.write_line(f"{stack.stack} stack started in {stack.started_in_seconds:.2f}s ({parts})")
-    terminalreporter.write_line(f"graphql {stack.graphql_url}  action {stack.action_url}  aws {stack.aws_endpoint_url}")
+    stack = _start_stack(session.config)
+    terminal = session.config.pluginmanager.get_plugin("terminalreporter")
+    if terminal is None:
+        return
+    if session.config.getoption("--stack-file"):
+        terminal.write_line(f"phenom stack: attached to the running {stack.stack} stack")
+    else:
+        parts = ", ".join(f"{part} {seconds:.2f}s" for part, seconds in stack.start_timings.items())
+        terminal.write_line(f"phenom stack: {stack.stack} started in {stack.started_in_seconds:.2f}s ({parts})")
+    terminal.write_line(
+        f"phenom stack: graphql {stack.graphql_url}  action {stack.action_url}  aws {stack.aws_endpoint_url}"
+    )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    lifetime = config.stash.get(_STACK_LIFETIME, None)
+    if lifetime is not None:
+        lifetime.close()
+
+
+def _needs_stack(config: pytest.Config, item: pytest.Item) -> bool:
+    # phenom_env asks for the stack at run time (getfixturevalue) and only for --env local, so it is not in the
+    # static fixture closure.
+    return "local_stack" in item.fixturenames or (
+        config.getoption("--env") == "local" and "phenom_env" in item.fixturenames
+    )
+
+
+def _start_stack(config: pytest.Config) -> LocalStack:
+    """The session's stack, started now if it is not running yet; it stops when pytest unconfigures."""
+    if STARTED_STACK in config.stash:
+        return config.stash[STARTED_STACK]
+    stack_file = config.getoption("--stack-file")
+    if stack_file:
+        config.stash[STARTED_STACK] = _attached_stack(Path(stack_file))
+    else:
+        # Imported here: every suite loads this plugin, and only the stack needs moto, boto3 and Postgres.
+        from tests.stack.stack import run_local_stack
+
+        lifetime = ExitStack()
+        config.stash[_STACK_LIFETIME] = lifetime
+        config.stash[STARTED_STACK] = lifetime.enter_context(run_local_stack(config.getoption("--stack")))
+    return config.stash[STARTED_STACK]
+
+
+def _attached_stack(path: Path) -> LocalStack:
+    """The running stack `phenom-stack up --json` described in `path`; a usage error says how to get one."""
+    try:
+        return LocalStack.from_json(path.read_text(encoding="utf-8").strip())
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise pytest.UsageError(
+            f"--stack-file {path}: no running stack described there ({type(error).__name__}); start one with "
+            f"`.venv/bin/phenom-stack up --json > {path}` and wait for the line, or drop --stack-file"
+        ) from None
 
 
 def _moto_client(local_stack: LocalStack, service: str):
@@ -55,14 +109,9 @@ def _moto_client(local_stack: LocalStack, service: str):
 
 
 @pytest.fixture(scope="session")
-def local_stack(request: pytest.FixtureRequest) -> Iterator[LocalStack]:
-    """The local stack of the --stack kind, started on first use and stopped at the end of the session."""
-    # Imported here: every suite loads this plugin, and only the stack needs moto, boto3 and Postgres.
-    from tests.stack.stack import run_local_stack
-
-    with run_local_stack(request.config.getoption("--stack")) as stack:
-        request.config.stash[STARTED_STACK] = stack
-        yield stack
+def local_stack(request: pytest.FixtureRequest) -> LocalStack:
+    """The local stack of the --stack kind, running for the whole session (started after collection)."""
+    return _start_stack(request.config)
 
 
 @pytest.fixture(scope="session")

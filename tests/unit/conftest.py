@@ -18,9 +18,9 @@ from lambdas.cognito_sync_users.sync import users_columns
 from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import aws_client
 from lambdas.shared.log import JsonFormatter
+from tests.loopback_http import LoopbackServer, Reply
 from tests.unit.fake_hasura import FakeHasura
 from tests.unit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, MEDIA_BUCKET, REGION
-from tests.unit.loopback import LoopbackServer
 from tests.unit.tokens import (
     APP_CLIENT_ID,
     JWKS_PATH,
@@ -49,11 +49,8 @@ def stranger_key() -> SigningKey:
 @pytest.fixture(scope="session")
 def loopback_server() -> Iterator[LoopbackServer]:
     """One loopback HTTP server for the session, serving the fake Hasura and the JWKS."""
-    server = LoopbackServer()
-    try:
+    with LoopbackServer() as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
@@ -61,7 +58,7 @@ def fake_hasura(loopback_server: LoopbackServer, signing_key: SigningKey) -> Ite
     """A fake Hasura admin endpoint with no answers yet; the pool's JWKS is served on the same server."""
     loopback_server.reset()
     hasura = FakeHasura(loopback_server)
-    loopback_server.route("GET", JWKS_PATH, lambda request: (200, jwks(signing_key)))
+    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(signing_key)))
     try:
         yield hasura
     finally:

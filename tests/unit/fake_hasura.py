@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tests.unit.loopback import LoopbackServer, RecordedRequest, Reply
+from tests.loopback_http import LoopbackServer, RecordedRequest, Reply
 
 GRAPHQL_PATH = "/v1/graphql"
-HOLD_LIMIT_SECONDS = 10.0
 _OPERATION = re.compile(r"\b(?:query|mutation)\s+(\w+)")
 
-Answer = Mapping[str, Any] | Callable[[Mapping[str, Any]], Reply]
+StatusAndBody = tuple[int, Any]
+Answer = Mapping[str, Any] | Callable[[Mapping[str, Any]], StatusAndBody]
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def operation_name(query: str) -> str:
     return match.group(1) if match else ""
 
 
-def graphql_error(code: str, message: str) -> Callable[[Mapping[str, Any]], Reply]:
+def graphql_error(code: str, message: str) -> Callable[[Mapping[str, Any]], StatusAndBody]:
     """An answer that is a Hasura-shaped GraphQL error (HTTP 200 with errors)."""
     return lambda variables: (200, {"errors": [{"message": message, "extensions": {"path": "$", "code": code}}]})
 
@@ -44,7 +43,6 @@ class FakeHasura:
     def __init__(self, server: LoopbackServer) -> None:
         self._server = server
         self._answers: dict[str, Answer] = {}
-        self._held = threading.Event()
         self._holding: set[str] = set()
         server.route("POST", GRAPHQL_PATH, self._reply)
 
@@ -64,22 +62,22 @@ class FakeHasura:
         self._answers[operation] = answer
 
     def hold(self, operation: str) -> None:
-        """Keep requests for `operation` waiting until release() (at most HOLD_LIMIT_SECONDS)."""
+        """Keep requests for `operation` waiting until release() (at most the server's hold limit)."""
         self._holding.add(operation)
 
     def release(self) -> None:
-        self._held.set()
+        self._server.release()
 
     def _reply(self, request: RecordedRequest) -> Reply:
         call = self._call(request)
-        if call.operation in self._holding:
-            self._held.wait(HOLD_LIMIT_SECONDS)
         answer = self._answers.get(call.operation)
         if answer is None:
-            return graphql_error("validation-failed", f"no canned answer for {call.operation!r}")(call.variables)
-        if callable(answer):
-            return answer(call.variables)
-        return 200, {"data": dict(answer)}
+            status, body = graphql_error("validation-failed", f"no canned answer for {call.operation!r}")(call.variables)
+        elif callable(answer):
+            status, body = answer(call.variables)
+        else:
+            status, body = 200, {"data": dict(answer)}
+        return Reply(status, body, held=call.operation in self._holding)
 
     @staticmethod
     def _call(request: RecordedRequest) -> GraphQLCall:

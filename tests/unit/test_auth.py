@@ -10,6 +10,7 @@ from lambdas.action_handler import auth
 from lambdas.action_handler.auth import Caller, JwksUnavailable, TokenVerifier
 from lambdas.action_handler.config import ActionConfig
 from lambdas.action_handler.errors import InvalidJwt
+from tests.loopback_http import Reply
 from tests.unit.tokens import (
     JWKS_PATH,
     SigningKey,
@@ -128,7 +129,7 @@ def test_unknown_kid_refetches_the_jwks_and_finds_a_rotated_key(
     verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
     verifier.caller_from_token(signed_token(signing_key, id_claims()))
     rotated = new_signing_key("rotated-key")
-    loopback_server.route("GET", JWKS_PATH, lambda request: (200, jwks(signing_key, rotated)))
+    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(signing_key, rotated)))
     # WHEN a token signed with the new key arrives
     claims = id_claims()
     caller = verifier.caller_from_token(signed_token(rotated, claims))
@@ -137,14 +138,14 @@ def test_unknown_kid_refetches_the_jwks_and_finds_a_rotated_key(
 
 
 def test_unreachable_jwks_is_not_blamed_on_the_token(action_config, loopback_server, signing_key):
-    loopback_server.route("GET", JWKS_PATH, lambda request: (503, {"message": "unavailable"}))
+    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(503, {"message": "unavailable"}))
     verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
     with pytest.raises(JwksUnavailable):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))
 
 
 def test_jwks_key_of_another_algorithm_is_refused(action_config, loopback_server, signing_key):
-    loopback_server.route("GET", JWKS_PATH, lambda request: (200, {"keys": [{**signing_key.public_jwk, "alg": "RS512"}]}))
+    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, {"keys": [{**signing_key.public_jwk, "alg": "RS512"}]}))
     verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
     with pytest.raises(InvalidJwt, match="not an RS256 key"):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))

@@ -104,3 +104,19 @@ def test_pending_media_without_object_stays_pending_and_nothing_is_updated(actio
     _, phenoms = _get(id_token.token)
     assert fake_hasura.operations() == ["GetPhenoms"]
     assert phenoms[0]["media"][0]["upload_state"] == "pending"
+
+
+def test_many_pending_media_are_each_matched_to_their_own_object(action_services, fake_hasura, s3, id_token):
+    # GIVEN more pending files than are checked at once, every third of them uploaded
+    row = _phenom_row(["pending"] * 20)
+    fake_hasura.answer("GetPhenoms", {"phenoms": [row]})
+    fake_hasura.answer("MarkMediaUploaded", lambda variables: (200, {"data": {"update_phenom_media": {"affected_rows": 1}}}))
+    uploaded = row["media"][::3]
+    for media in uploaded:
+        s3.put_object(Bucket=MEDIA_BUCKET, Key=media["s3_key"], Body=b"bytes")
+    # WHEN the caller lists their phenoms
+    _, phenoms = _get(id_token.token)
+    # THEN exactly the uploaded ones are recorded and reported as uploaded, in their own places
+    assert fake_hasura.calls[1].variables == {"ids": sorted(media["id"] for media in uploaded)}
+    expected = ["uploaded" if order % 3 == 0 else "pending" for order in range(20)]
+    assert [media["upload_state"] for media in phenoms[0]["media"]] == expected

@@ -10,21 +10,21 @@ from botocore.stub import Stubber
 
 from tests.client.credentials import SmokeCredentials
 from tests.client.environments import EnvConfig
-from tests.smoke.unit.scripted_http import RunningServer, ScriptedServer
+from tests.loopback_http import LoopbackServer
 
 FAKE_PASSWORD = "correct-horse-battery-staple"  # a made-up password for stubbed Cognito only
 FAKE_ID_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzbW9rZSJ9.c2lnbmF0dXJl"
 
 
 @pytest.fixture
-def scripted_server() -> Iterator[ScriptedServer]:
-    """A loopback HTTP server answering from a per-test script."""
-    with RunningServer() as server:
+def scripted_server() -> Iterator[LoopbackServer]:
+    """A loopback HTTP server answering from a per-test script of queued replies."""
+    with LoopbackServer() as server:
         yield server
 
 
 @pytest.fixture
-def test_env(scripted_server: ScriptedServer) -> EnvConfig:
+def test_env(scripted_server: LoopbackServer) -> EnvConfig:
     """An environment whose GraphQL endpoint is the scripted server."""
     return EnvConfig(
         name="unit",

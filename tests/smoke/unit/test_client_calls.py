@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.client.client import PhenomClient
 from tests.client.errors import GraphQLRequestFailed, TransferFailed
 from tests.client.models import PresignedUpload
 from tests.client.retry import RetryPolicy
+from tests.loopback_http import DROP, Reply
 from tests.smoke.unit.conftest import FAKE_ID_TOKEN
-from tests.smoke.unit.scripted_http import DROP, Answer
 
 pytestmark = pytest.mark.unit
 
@@ -39,12 +37,12 @@ SIGNED_QUERY = (
 )
 
 
-def data(payload: dict) -> Answer:
-    return Answer(200, json.dumps({"data": payload}))
+def data(payload: dict) -> Reply:
+    return Reply(200, {"data": payload})
 
 
-def graphql_error(code: str, message: str) -> Answer:
-    return Answer(200, json.dumps({"errors": [{"message": message, "extensions": {"code": code}}], "data": None}))
+def graphql_error(code: str, message: str) -> Reply:
+    return Reply(200, {"errors": [{"message": message, "extensions": {"code": code}}], "data": None})
 
 
 @pytest.fixture
@@ -74,7 +72,7 @@ def client(test_env, test_credentials, stubbed_cognito, attempts):
 
 def test_get_phenoms_is_retried_after_a_503_and_each_attempt_is_reported(client, scripted_server, attempts):
     # GIVEN the endpoint fails once with 503, then answers
-    scripted_server.script("POST", GRAPHQL, Answer(503, "busy", "text/plain"), data({"getPhenoms": [ROW]}))
+    scripted_server.queue("POST", GRAPHQL, Reply(503, "busy", "text/plain"), data({"getPhenoms": [ROW]}))
     # WHEN the client lists phenoms
     rows = client.get_phenoms(limit=5)
     # THEN it tried twice and reported both attempts
@@ -88,7 +86,7 @@ def test_get_phenoms_is_retried_after_a_503_and_each_attempt_is_reported(client,
 
 def test_create_phenom_is_never_retried(client, scripted_server):
     # GIVEN the endpoint answers 503 (the row may or may not exist behind it)
-    scripted_server.script("POST", GRAPHQL, Answer(503, "busy", "text/plain"), data({}))
+    scripted_server.queue("POST", GRAPHQL, Reply(503, "busy", "text/plain"), data({}))
     # WHEN the client creates a phenom
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.create_phenom(["a.txt"])
@@ -99,7 +97,7 @@ def test_create_phenom_is_never_retried(client, scripted_server):
 
 
 def test_retries_stop_at_the_policy_limit_and_say_so(client, scripted_server):
-    scripted_server.script("POST", GRAPHQL, *[Answer(502, "bad gateway", "text/plain")] * 5)
+    scripted_server.queue("POST", GRAPHQL, *[Reply(502, "bad gateway", "text/plain")] * 5)
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.get_phenoms()
     assert scripted_server.count("POST", GRAPHQL) == 3
@@ -107,7 +105,7 @@ def test_retries_stop_at_the_policy_limit_and_say_so(client, scripted_server):
 
 
 def test_graphql_errors_are_not_retried_and_read_code_then_message(client, scripted_server):
-    scripted_server.script(
+    scripted_server.queue(
         "POST", GRAPHQL, graphql_error("validation-failed", "limit must be an integer from 1 to 100")
     )
     with pytest.raises(GraphQLRequestFailed) as failure:
@@ -117,13 +115,13 @@ def test_graphql_errors_are_not_retried_and_read_code_then_message(client, scrip
 
 
 def test_every_graphql_call_carries_the_id_token_as_bearer(client, scripted_server):
-    scripted_server.script("POST", GRAPHQL, data({"getPhenoms": []}))
+    scripted_server.queue("POST", GRAPHQL, data({"getPhenoms": []}))
     client.get_phenoms()
-    assert scripted_server.received[0].headers["Authorization"] == f"Bearer {FAKE_ID_TOKEN}"
+    assert scripted_server.requests[0].headers["authorization"] == f"Bearer {FAKE_ID_TOKEN}"
 
 
 def test_a_token_echoed_in_an_error_is_redacted(client, scripted_server):
-    scripted_server.script("POST", GRAPHQL, graphql_error("invalid-jwt", f"cannot use Bearer {FAKE_ID_TOKEN}"))
+    scripted_server.queue("POST", GRAPHQL, graphql_error("invalid-jwt", f"cannot use Bearer {FAKE_ID_TOKEN}"))
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.get_phenoms()
     assert FAKE_ID_TOKEN not in str(failure.value)
@@ -132,8 +130,8 @@ def test_a_token_echoed_in_an_error_is_redacted(client, scripted_server):
 
 def test_delete_that_finds_the_phenom_gone_on_a_retry_counts_as_deleted(client, scripted_server):
     # GIVEN the first try's answer is lost (504) and the retry finds the phenom already deleted
-    scripted_server.script(
-        "POST", GRAPHQL, Answer(504, "timeout", "text/plain"), graphql_error("not-found", "phenom not found")
+    scripted_server.queue(
+        "POST", GRAPHQL, Reply(504, "timeout", "text/plain"), graphql_error("not-found", "phenom not found")
     )
     # WHEN the client deletes it
     answer = client.delete_phenom(PHENOM_ID)
@@ -143,22 +141,22 @@ def test_delete_that_finds_the_phenom_gone_on_a_retry_counts_as_deleted(client, 
 
 
 def test_delete_of_an_unknown_phenom_on_the_first_try_is_an_error(client, scripted_server):
-    scripted_server.script("POST", GRAPHQL, graphql_error("not-found", "phenom not found"))
+    scripted_server.queue("POST", GRAPHQL, graphql_error("not-found", "phenom not found"))
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.delete_phenom(PHENOM_ID)
     assert failure.value.code == "not-found"
 
 
 def test_upload_put_is_retried_after_a_502(client, scripted_server):
-    scripted_server.script("PUT", "/bucket/key", Answer(502, "bad gateway", "text/plain"), Answer(200))
+    scripted_server.queue("PUT", "/bucket/key", Reply(502, "bad gateway", "text/plain"), Reply(200))
     client.upload(PresignedUpload("a.txt", "key", f"{scripted_server.url}/bucket/key?{SIGNED_QUERY}"), b"bytes")
-    puts = [request for request in scripted_server.received if request.method == "PUT"]
+    puts = [request for request in scripted_server.requests if request.method == "PUT"]
     assert [request.body for request in puts] == [b"bytes", b"bytes"]
 
 
 def test_a_refused_download_names_status_and_s3_code_once(client, scripted_server):
     s3_error = "<?xml version='1.0'?><Error><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>"
-    scripted_server.script("GET", "/bucket/key", Answer(403, s3_error, "application/xml"))
+    scripted_server.queue("GET", "/bucket/key", Reply(403, s3_error, "application/xml"))
     with pytest.raises(TransferFailed) as failure:
         client.download(f"{scripted_server.url}/bucket/key?{SIGNED_QUERY}")
     assert str(failure.value) == "GET returned 403 SignatureDoesNotMatch"
@@ -166,7 +164,7 @@ def test_a_refused_download_names_status_and_s3_code_once(client, scripted_serve
 
 
 def test_a_dropped_connection_is_retried_and_the_url_signature_never_shown(client, scripted_server):
-    scripted_server.script("GET", "/bucket/key", DROP, DROP, DROP)
+    scripted_server.queue("GET", "/bucket/key", DROP, DROP, DROP)
     with pytest.raises(TransferFailed) as failure:
         client.download(f"{scripted_server.url}/bucket/key?{SIGNED_QUERY}")
     assert scripted_server.count("GET", "/bucket/key") == 3

@@ -119,7 +119,7 @@ def query_fields(sdl: SdlWriter, access: TableAccess) -> list[str]:
 
 def insert_input(sdl: SdlWriter, access: TableAccess, by_key: dict) -> str:
     """`<t>_insert_input` with nested relationship inserts where the role may insert the remote table."""
-    t, name = access.type_name, f"{access.type_name}_insert_input"
+    name = f"{access.type_name}_insert_input"
     if name in sdl.definitions:
         return name
     sdl.add(name, "")

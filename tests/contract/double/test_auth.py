@@ -8,20 +8,7 @@ import time
 import jwt
 import pytest
 
-from tests.contract.double_servers import new_key
-from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
-    AUDIENCE,
-    CLAIMS_NAMESPACE,
-    action_handler,
-    action_handler_server,
-    double_database_url,
-    double_jwks_url,
-    double_signing_key,
-    hasura_double,
-    mint_token,
-    seeded_users,
-    start_double,
-)
+from tests.contract.double.signing import AUDIENCE, CLAIMS_NAMESPACE, new_key
 
 pytestmark = pytest.mark.contract
 

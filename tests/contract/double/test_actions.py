@@ -6,17 +6,6 @@ import copy
 
 import pytest
 
-from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
-    action_handler,
-    action_handler_server,
-    double_database_url,
-    double_jwks_url,
-    double_signing_key,
-    hasura_double,
-    mint_token,
-    project_metadata,
-    start_double,
-)
 from tests.stack.hasura_double.actions import ENGINE_USER_AGENT
 from tests.stack.hasura_project import replace_metadata_body
 
@@ -163,7 +152,7 @@ def test_handler_slower_than_the_timeout_is_an_http_exception(start_double, hasu
         error = _error(endpoints.graphql("{ getPhenoms { id } }", headers=endpoints.as_user(USER_ID)))
         assert error["message"] == "http exception when calling webhook"
     finally:
-        action_handler.release.set()
+        action_handler.release()
         double.stop()
 
 

@@ -9,17 +9,6 @@ import copy
 
 import pytest
 
-from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
-    action_handler_server,
-    double_database_url,
-    double_jwks_url,
-    double_signing_key,
-    fresh_double,
-    hasura_double,
-    project_metadata,
-    seeded_users,
-    start_double,
-)
 from tests.stack.hasura_project import replace_metadata_body
 
 pytestmark = pytest.mark.contract

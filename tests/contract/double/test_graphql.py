@@ -6,16 +6,6 @@ import uuid
 
 import pytest
 
-from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
-    action_handler_server,
-    double_database_url,
-    double_jwks_url,
-    double_signing_key,
-    hasura_double,
-    seeded_users,
-    start_double,
-)
-
 pytestmark = pytest.mark.contract
 
 INSERT_USER = """

@@ -7,16 +7,6 @@ import copy
 import pytest
 import requests
 
-from tests.contract.double_fixtures import (  # noqa: F401 - fixtures
-    action_handler_server,
-    double_database_url,
-    double_jwks_url,
-    double_signing_key,
-    fresh_double,
-    hasura_double,
-    project_metadata,
-    start_double,
-)
 from tests.stack.hasura_project import replace_metadata_body, run_sql_body
 
 pytestmark = pytest.mark.contract
