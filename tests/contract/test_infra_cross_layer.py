@@ -13,7 +13,7 @@ import yaml
 
 from tests.contract.infra.facts import hasura_image, postgres_engine_version
 from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance, environment
+from tests.contract.infra.instances import ModuleInstance, environment, stack
 from tests.contract.infra.lambda_contract import COGNITO_TRIGGER, LAMBDAS, RUNTIME_ENVIRONMENT, LambdaContract
 
 pytestmark = pytest.mark.contract
@@ -31,8 +31,8 @@ CLIENT_ID = "${aws_cognito_user_pool_client.hasura.id}"
 
 @pytest.fixture(scope="module")
 def production() -> ModuleInstance:
-    """The production root module, variables at their defaults."""
-    return environment("production")
+    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
+    return stack("production")
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Development is production's twin: same modules and wiring, differing only where a list below allows."""
+"""Development is production's twin: both roots call modules/phenom_stack, differing only where a list below allows."""
 
 from __future__ import annotations
 
@@ -6,27 +6,41 @@ from typing import Any
 
 import pytest
 
-from tests.contract.infra.hcl import ENVIRONMENTS_DIR, parse_file
-from tests.contract.infra.instances import ModuleInstance, environment
+from tests.contract.infra.hcl import ENVIRONMENTS_DIR, MODULES_DIR, parse_file
+from tests.contract.infra.instances import STACK_MODULE, ModuleInstance, environment, stack
 
 pytestmark = pytest.mark.contract
 
+ENVIRONMENTS = ("production", "development")
 PRODUCTION_PREFIX = "phenom-prod"
 DEVELOPMENT_PREFIX = "phenom-dev"
 # Every place development may differ from production once its name prefix is read as production's,
 # as "<file>:<path>": names, sizes and protection flags. Anything else is drift.
 ALLOWED_DIFFERENCES = {
     "versions.tf:terraform.0.backend.0.s3.key": "own state object",
-    "settings.tf:locals.0.environment": "environment tag",
-    "settings.tf:locals.0.vpc_cidr": "own address range in the shared account",
-    "settings.tf:locals.0.nat_gateway_count": "one NAT gateway instead of two",
-    "settings.tf:locals.0.db_instance_class": "smaller database",
-    "settings.tf:locals.0.deletion_protection": "RDS and ALB may be destroyed",
-    "settings.tf:locals.0.cognito_deletion_protection": "user pool may be destroyed",
-    "settings.tf:locals.0.action_handler_concurrency": "smaller concurrency cap",
-    "settings.tf:locals.0.cognito_trigger_concurrency": "smaller concurrency cap",
+    "providers.tf:provider.0.aws.default_tags.0.tags.Environment": "environment tag",
+    "main.tf:module.0.stack.vpc_cidr": "own address range in the shared account",
+    "main.tf:module.0.stack.nat_gateway_count": "one NAT gateway instead of two",
+    "main.tf:module.0.stack.db_instance_class": "smaller database",
+    "main.tf:module.0.stack.deletion_protection": "RDS and ALB may be destroyed",
+    "main.tf:module.0.stack.cognito_deletion_protection": "user pool may be destroyed",
+    "main.tf:module.0.stack.action_handler_concurrency": "smaller concurrency cap",
+    "main.tf:module.0.stack.cognito_trigger_concurrency": "smaller concurrency cap",
     "variables.tf:variable.0.api_hostname.default": "own API hostname",
 }
+# The module calls each root made itself before modules/phenom_stack took them over; their state moves.
+MODULES_MOVED_INTO_THE_STACK = (
+    "network",
+    "database",
+    "secrets",
+    "media_bucket",
+    "cognito_trigger",
+    "cognito_sync_users",
+    "cognito",
+    "action_handler",
+    "alb",
+    "graphql",
+)
 
 
 def parsed_environment(name: str) -> dict[str, Any]:
@@ -60,9 +74,15 @@ def differences(left: Any, right: Any, path: str = "") -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def development() -> ModuleInstance:
-    """The development root module, variables at their defaults."""
+def development_root() -> ModuleInstance:
+    """The development root module (backend, provider, outputs), variables at their defaults."""
     return environment("development")
+
+
+@pytest.fixture(scope="module")
+def development() -> ModuleInstance:
+    """Development's stack: modules/phenom_stack with the arguments the development root passes."""
+    return stack("development")
 
 
 def test_development_differs_from_production_only_where_allowed() -> None:
@@ -75,24 +95,59 @@ def test_development_differs_from_production_only_where_allowed() -> None:
     assert drift == set(ALLOWED_DIFFERENCES)
 
 
-def test_development_names_carry_its_own_prefix(development: ModuleInstance) -> None:
-    assert development.local("name_prefix") == DEVELOPMENT_PREFIX
+@pytest.mark.parametrize("name", ENVIRONMENTS)
+def test_root_only_calls_the_stack_and_sets_all_its_inputs(name: str) -> None:
+    root = environment(name)
+    call = root.config.modules[STACK_MODULE]
+    stack_variables = root.module(STACK_MODULE).config.variables
+    # THEN every resource lives in the stack, and each environment states all of its values
+    assert set(root.config.modules) == {STACK_MODULE}
+    assert (root.config.path / call["source"]).resolve() == MODULES_DIR / "phenom_stack"
+    assert not (root.config.resources or root.config.data or root.config.ephemeral)
+    assert set(call) - {"source"} == set(stack_variables)
+    assert not [variable for variable, body in stack_variables.items() if "default" in body]
+
+
+@pytest.mark.parametrize("name", ENVIRONMENTS)
+def test_root_outputs_are_the_stacks_under_the_same_names(name: str) -> None:
+    root = environment(name)
+    assert set(root.config.outputs) == set(root.module(STACK_MODULE).config.outputs)
+    assert {output: body["value"] for output, body in root.config.outputs.items()} == {
+        output: f"${{module.{STACK_MODULE}.{output}}}" for output in root.config.outputs
+    }
+
+
+@pytest.mark.parametrize("name", ENVIRONMENTS)
+def test_state_of_the_former_root_modules_moves_into_the_stack(name: str) -> None:
+    # Without these blocks the next apply would destroy every object and create it again under module.stack.
+    root = environment(name)
+    assert set(MODULES_MOVED_INTO_THE_STACK) <= set(root.module(STACK_MODULE).config.modules)
+    assert root.config.moved == [
+        {"from": f"${{module.{module}}}", "to": f"${{module.{STACK_MODULE}.module.{module}}}"}
+        for module in MODULES_MOVED_INTO_THE_STACK
+    ]
+
+
+def test_development_names_carry_its_own_prefix(
+    development_root: ModuleInstance, development: ModuleInstance
+) -> None:
+    assert development.variable("name_prefix") == DEVELOPMENT_PREFIX
     assert development.module("database").resource("aws_db_instance", "this")["identifier"] == "phenom-dev-postgres"
     assert development.module("alb").resource("aws_lb", "this")["name"] == "phenom-dev-alb"
     assert development.module("graphql").resource("aws_ecs_cluster", "this")["name"] == "phenom-dev-cluster"
     assert development.module("cognito").resource("aws_cognito_user_pool", "this")["name"] == "phenom-dev"
-    assert development.output("media_bucket") == "phenom-dev-media-storage"
-    assert development.output("app_secrets_id") == "phenom-dev-app-secrets"
-    assert development.output("smoke_credentials_secret_id") == "phenom-dev-smoke-credentials"
+    assert development_root.output("media_bucket") == "phenom-dev-media-storage"
+    assert development_root.output("app_secrets_id") == "phenom-dev-app-secrets"
+    assert development_root.output("smoke_credentials_secret_id") == "phenom-dev-smoke-credentials"
 
 
-def test_development_keeps_its_state_apart(development: ModuleInstance) -> None:
-    backend = development.config.terraform["backend"][0]["s3"]
+def test_development_keeps_its_state_apart(development_root: ModuleInstance) -> None:
+    backend = development_root.config.terraform["backend"][0]["s3"]
     assert backend["key"] == "phenom-infra-repo/phenom-backend-development/terraform.tfstate"
 
 
-def test_development_is_guarded_to_the_same_account(development: ModuleInstance) -> None:
-    assert development.config.providers["aws"]["allowed_account_ids"] == ["657033058608"]
+def test_development_is_guarded_to_the_same_account(development_root: ModuleInstance) -> None:
+    assert development_root.config.providers["aws"]["allowed_account_ids"] == ["657033058608"]
 
 
 def test_development_is_smaller_and_can_be_torn_down(development: ModuleInstance) -> None:

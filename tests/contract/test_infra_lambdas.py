@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance, environment
+from tests.contract.infra.instances import ModuleInstance, stack
 from tests.contract.infra.lambda_contract import ACTION_HANDLER, LAMBDAS, TRIGGERS, LambdaContract
 
 pytestmark = pytest.mark.contract
@@ -25,8 +25,8 @@ COGNITO_TRIGGER_TIMEOUT_SECONDS = 5
 
 @pytest.fixture(scope="module")
 def production() -> ModuleInstance:
-    """The production root module, variables at their defaults."""
-    return environment("production")
+    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
+    return stack("production")
 
 
 def lambda_module(production: ModuleInstance, contract: LambdaContract) -> ModuleInstance:
@@ -46,7 +46,7 @@ def test_function_runs_the_built_zip_on_python_3_12(production: ModuleInstance, 
     assert function["function_name"] == contract.function_name("phenom-prod")
     assert function["handler"] == contract.handler
     assert function["runtime"] == "python3.12"
-    assert (production.config.path / root_relative).resolve() == REPO_ROOT / "dist" / "lambdas" / contract.zip_name
+    assert (production.root_path / root_relative).resolve() == REPO_ROOT / "dist" / "lambdas" / contract.zip_name
 
 
 @pytest.mark.parametrize("contract", LAMBDAS, ids=by_name)
@@ -109,6 +109,7 @@ def test_function_role_has_no_other_permissions(production: ModuleInstance, cont
 def test_action_handler_may_touch_only_the_media_prefix(production: ModuleInstance) -> None:
     module = lambda_module(production, ACTION_HANDLER)
     objects, listing = module.data("aws_iam_policy_document", "media")["statement"]
+    assert module.argument("grant_media_access") is True
     assert module.argument("media_bucket_arn") == MEDIA_BUCKET_ARN
     assert set(objects["actions"]) == {"s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"}
     assert objects["resources"] == [f"{MEDIA_BUCKET_ARN}/media/*"]
@@ -121,8 +122,9 @@ def test_action_handler_may_touch_only_the_media_prefix(production: ModuleInstan
 def test_triggers_get_no_bucket_access(production: ModuleInstance, contract: LambdaContract) -> None:
     module = lambda_module(production, contract)
     media_policy = module.config.resource("aws_iam_role_policy", "media")
+    assert module.argument("grant_media_access") is False
     assert module.variable("media_bucket_arn") is None
-    assert media_policy["count"] == "${var.media_bucket_arn == null ? 0 : 1}"
+    assert media_policy["count"] == "${var.grant_media_access ? 1 : 0}"
 
 
 def test_only_the_action_handler_has_a_function_url_open_to_hasura(production: ModuleInstance) -> None:
@@ -133,3 +135,10 @@ def test_only_the_action_handler_has_a_function_url_open_to_hasura(production: M
     assert enabled == {"action_handler": True, "cognito_trigger": False, "cognito_sync_users": False}
     assert url["count"] == "${var.function_url_enabled ? 1 : 0}"
     assert url["authorization_type"] == "NONE"
+
+
+def test_media_grant_has_no_default_so_checkov_scans_the_grant(production: ModuleInstance) -> None:
+    # checkov evaluates a module's count with the variable's default, not with what the caller passes: a default of
+    # false made it drop the action handler's media policy from the scan. Without a default every caller decides.
+    variables = lambda_module(production, ACTION_HANDLER).config.variables
+    assert "default" not in variables["grant_media_access"]

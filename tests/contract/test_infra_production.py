@@ -1,4 +1,4 @@
-"""infra/environments/production carries every fact of the production page that Terraform owns."""
+"""infra/environments/production and the stack it calls carry every fact of the production page that Terraform owns."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.contract.infra.hcl import INFRA_DIR, load_directory, terraform_files
-from tests.contract.infra.instances import ModuleInstance, environment
+from tests.contract.infra.instances import ModuleInstance, environment, stack
 
 pytestmark = pytest.mark.contract
 
@@ -25,9 +25,15 @@ APP_SECRET_ARN = "${aws_secretsmanager_secret.app.arn}"
 
 
 @pytest.fixture(scope="module")
-def production() -> ModuleInstance:
-    """The production root module, variables at their defaults."""
+def production_root() -> ModuleInstance:
+    """The production root module (backend, provider, outputs), variables at their defaults."""
     return environment("production")
+
+
+@pytest.fixture(scope="module")
+def production() -> ModuleInstance:
+    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
+    return stack("production")
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +42,9 @@ def graphql_container(production: ModuleInstance) -> dict:
     return production.module("graphql").local("graphql_container")
 
 
-def test_state_lives_in_the_production_state_bucket(production: ModuleInstance) -> None:
+def test_state_lives_in_the_production_state_bucket(production_root: ModuleInstance) -> None:
     # GIVEN the production root's terraform block  THEN its S3 backend is the page's state object
-    backend = production.config.terraform["backend"][0]["s3"]
+    backend = production_root.config.terraform["backend"][0]["s3"]
     assert (backend["bucket"], backend["key"], backend["region"]) == (STATE_BUCKET, STATE_KEY, REGION)
     assert backend["encrypt"] is True
 
@@ -54,10 +60,10 @@ def test_state_bucket_is_referenced_not_created() -> None:
     assert STATE_BUCKET not in buckets
 
 
-def test_provider_is_pinned_and_guarded_to_the_account(production: ModuleInstance) -> None:
-    terraform = production.config.terraform
+def test_provider_is_pinned_and_guarded_to_the_account(production_root: ModuleInstance) -> None:
+    terraform = production_root.config.terraform
     aws = terraform["required_providers"][0]["aws"]
-    provider = production.config.providers["aws"]
+    provider = production_root.config.providers["aws"]
     assert terraform["required_version"].startswith(">= 1.")
     assert aws["source"] == "hashicorp/aws" and aws["version"].startswith("~> 5.")
     assert provider["region"] == REGION
@@ -87,7 +93,9 @@ def test_rds_is_encrypted_and_reachable_only_privately(production: ModuleInstanc
     assert db["storage_encrypted"] is True
     assert db["publicly_accessible"] is False
     assert database.resource("aws_db_subnet_group", "this")["subnet_ids"] == "${aws_subnet.private[*].id}"
-    assert production.config.modules["database"]["client_security_group_ids"] == ["${module.graphql.security_group_id}"]
+    assert production.config.modules["database"]["client_security_groups"] == {
+        "graphql": "${module.graphql.security_group_id}"
+    }
 
 
 def test_rds_backups_and_maintenance_windows(production: ModuleInstance) -> None:
@@ -289,7 +297,7 @@ def test_app_secret_database_url_moves_with_the_master_password(production: Modu
     assert (
         calls["database"]["credentials_version"]
         == calls["secrets"]["secrets_version"]
-        == "${local.generated_secrets_version}"
+        == "${var.generated_secrets_version}"
     )
     assert calls["secrets"]["database_url"] == "${module.database.database_url}"
 
@@ -302,7 +310,7 @@ def test_smoke_credentials_secret_exists_without_a_terraform_value(production: M
     assert all("smoke_credentials" not in version["secret_id"] for version in versions.values())
 
 
-def test_outputs_name_the_endpoints_and_ids(production: ModuleInstance) -> None:
+def test_outputs_name_the_endpoints_and_ids(production_root: ModuleInstance) -> None:
     expected = {
         "graphql_url",
         "user_pool_id",
@@ -314,19 +322,21 @@ def test_outputs_name_the_endpoints_and_ids(production: ModuleInstance) -> None:
         "region",
         "alb_dns_name",
     }
-    assert set(production.config.outputs) == expected
-    assert production.output("graphql_url") == f"https://{API_HOSTNAME}/v1/graphql"
-    assert production.output("region") == REGION
-    assert production.output("media_bucket") == "phenom-prod-media-storage"
-    assert production.output("app_secrets_id") == "phenom-prod-app-secrets"
-    assert production.output("smoke_credentials_secret_id") == "phenom-prod-smoke-credentials"
+    assert set(production_root.config.outputs) == expected
+    assert production_root.output("graphql_url") == f"https://{API_HOSTNAME}/v1/graphql"
+    assert production_root.output("region") == REGION
+    assert production_root.output("media_bucket") == "phenom-prod-media-storage"
+    assert production_root.output("app_secrets_id") == "phenom-prod-app-secrets"
+    assert production_root.output("smoke_credentials_secret_id") == "phenom-prod-smoke-credentials"
 
 
-def test_dns_is_an_input_and_an_output_not_a_route53_record(production: ModuleInstance) -> None:
+def test_dns_is_an_input_and_an_output_not_a_route53_record(
+    production_root: ModuleInstance, production: ModuleInstance
+) -> None:
     # api.thephenom.app is a proxied Cloudflare CNAME, managed outside Terraform
     resource_kinds = {
         kind for path in {f.parent for f in terraform_files(INFRA_DIR)} for kind, _ in load_directory(path).resources
     }
     assert not {kind for kind in resource_kinds if kind.startswith("aws_route53")}
-    assert production.variable("api_hostname") == API_HOSTNAME
+    assert production_root.variable("api_hostname") == API_HOSTNAME
     assert production.config.outputs["alb_dns_name"]["value"] == "${module.alb.dns_name}"

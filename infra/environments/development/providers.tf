@@ -6,7 +6,7 @@ provider "aws" {
   default_tags {
     tags = {
       Project     = "phenom"
-      Environment = local.environment
+      Environment = "development"
       ManagedBy   = "terraform"
     }
   }

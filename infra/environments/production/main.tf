@@ -1,163 +1,24 @@
-locals {
-  graphql_url     = "https://${var.api_hostname}/v1/graphql"
-  lambda_packages = "${path.root}/../../../dist/lambdas"
+# Production: every value that sets it apart from development is an argument of this one call
+# (tests/contract/test_infra_environments.py lists them); the stack itself is modules/phenom_stack.
+module "stack" {
+  source = "../../modules/phenom_stack"
 
-  # HASURA_GRAPHQL_JWT_SECRET: the local stack passes Hasura the same shape for its own pool.
-  hasura_jwt_config = {
-    type             = "RS256"
-    jwk_url          = module.cognito.jwks_url
-    claims_namespace = "https://hasura.io/jwt/claims"
-    claims_format    = "stringified_json"
-    audience         = module.cognito.app_client_id
-    issuer           = module.cognito.issuer
-  }
-}
-
-module "network" {
-  source = "../../modules/network"
-
-  name_prefix        = local.name_prefix
-  vpc_cidr           = local.vpc_cidr
-  availability_zones = ["us-east-1a", "us-east-1b"]
-  nat_gateway_count  = local.nat_gateway_count
-}
-
-module "database" {
-  source = "../../modules/database"
-
-  name_prefix               = local.name_prefix
-  vpc_id                    = module.network.vpc_id
-  subnet_ids                = module.network.private_subnet_ids
-  client_security_group_ids = [module.graphql.security_group_id]
-
-  engine_version           = "17.4"
-  instance_class           = local.db_instance_class
-  allocated_storage_gb     = 20
-  max_allocated_storage_gb = 100
-  backup_retention_days    = 7
-  backup_window            = "03:00-04:00"
-  maintenance_window       = "sun:04:00-sun:05:00"
-  deletion_protection      = local.deletion_protection
-  credentials_version      = local.generated_secrets_version
-}
-
-module "secrets" {
-  source = "../../modules/secrets"
-
-  name_prefix       = local.name_prefix
-  database_url      = module.database.database_url
-  hasura_jwt_secret = jsonencode(local.hasura_jwt_config)
-  secrets_version   = local.generated_secrets_version
-}
-
-module "media_bucket" {
-  source = "../../modules/media_bucket"
-
-  name_prefix = local.name_prefix
-}
-
-module "cognito_trigger" {
-  source = "../../modules/lambda_function"
-
-  function_name        = "${local.name_prefix}-hasura-cognito-trigger"
-  description          = "Cognito pre-token-generation: adds the Hasura claims to ID tokens."
-  handler              = "lambdas.cognito_trigger.handler.handler"
-  package_path         = "${local.lambda_packages}/cognito_trigger.zip"
-  timeout_seconds      = 5
-  reserved_concurrency = local.cognito_trigger_concurrency
-  readable_secret_arns = [module.secrets.app_secrets_arn]
-  environment = {
-    APP_SECRETS_ID     = module.secrets.app_secrets_name
-    HASURA_GRAPHQL_URL = local.graphql_url
-  }
-}
-
-module "cognito_sync_users" {
-  source = "../../modules/lambda_function"
-
-  function_name        = "${local.name_prefix}-hasura-cognito-sync-users"
-  description          = "Cognito post-confirmation and post-authentication: upserts the user into Hasura."
-  handler              = "lambdas.cognito_sync_users.handler.handler"
-  package_path         = "${local.lambda_packages}/cognito_sync_users.zip"
-  timeout_seconds      = 5
-  reserved_concurrency = local.cognito_trigger_concurrency
-  readable_secret_arns = [module.secrets.app_secrets_arn]
-  environment = {
-    APP_SECRETS_ID     = module.secrets.app_secrets_name
-    HASURA_GRAPHQL_URL = local.graphql_url
-  }
-}
-
-module "cognito" {
-  source = "../../modules/cognito"
-
-  name_prefix         = local.name_prefix
-  region              = local.region
-  deletion_protection = local.cognito_deletion_protection
+  name_prefix         = "phenom-prod"
+  region              = "us-east-1"
+  api_hostname        = var.api_hostname
   oauth_callback_urls = var.oauth_callback_urls
 
-  pre_token_generation_function = {
-    name = module.cognito_trigger.function_name
-    arn  = module.cognito_trigger.arn
-  }
-  user_sync_function = {
-    name = module.cognito_sync_users.function_name
-    arn  = module.cognito_sync_users.arn
-  }
-}
+  vpc_cidr          = "10.40.0.0/16"
+  nat_gateway_count = 2
 
-module "action_handler" {
-  source = "../../modules/lambda_function"
+  db_instance_class = "db.m5.large"
 
-  function_name        = "${local.name_prefix}-hasura-action-phenom-handler"
-  description          = "Hasura actions createPhenom, getPhenoms and deletePhenom behind a Function URL."
-  handler              = "lambdas.action_handler.handler.handler"
-  package_path         = "${local.lambda_packages}/action_handler.zip"
-  timeout_seconds      = 30
-  reserved_concurrency = local.action_handler_concurrency
-  readable_secret_arns = [module.secrets.app_secrets_arn]
-  media_bucket_arn     = module.media_bucket.arn
-  function_url_enabled = true
-  environment = {
-    APP_SECRETS_ID        = module.secrets.app_secrets_name
-    MEDIA_BUCKET          = module.media_bucket.name
-    HASURA_GRAPHQL_URL    = local.graphql_url
-    COGNITO_USER_POOL_ID  = module.cognito.user_pool_id
-    COGNITO_APP_CLIENT_ID = module.cognito.app_client_id
-  }
-}
+  deletion_protection         = true
+  cognito_deletion_protection = "ACTIVE"
 
-module "alb" {
-  source = "../../modules/alb"
+  # Bump to generate a new master password and Hasura admin secret (see infra/README.md).
+  generated_secrets_version = 1
 
-  name_prefix         = local.name_prefix
-  vpc_id              = module.network.vpc_id
-  vpc_cidr            = module.network.vpc_cidr
-  public_subnet_ids   = module.network.public_subnet_ids
-  certificate_domain  = "*.thephenom.app"
-  api_hostname        = var.api_hostname
-  graphql_port        = 8080
-  deletion_protection = local.deletion_protection
-}
-
-module "graphql" {
-  source = "../../modules/graphql_service"
-
-  name_prefix           = local.name_prefix
-  region                = local.region
-  vpc_id                = module.network.vpc_id
-  vpc_cidr              = module.network.vpc_cidr
-  private_subnet_ids    = module.network.private_subnet_ids
-  alb_security_group_id = module.alb.security_group_id
-  target_group_arn      = module.alb.graphql_target_group_arn
-
-  image          = "nhost/graphql-engine:v2.48.5-ce"
-  cpu            = 512
-  memory_mb      = 1024
-  desired_count  = 1
-  container_port = 8080
-
-  jwt_secret      = jsonencode(local.hasura_jwt_config)
-  action_url      = module.action_handler.function_url
-  app_secrets_arn = module.secrets.app_secrets_arn
+  action_handler_concurrency  = 50
+  cognito_trigger_concurrency = 20
 }

@@ -15,8 +15,10 @@ resource "aws_security_group" "this" {
   vpc_id      = var.vpc_id
 }
 
+# Keyed by the client's name, not its group id: ids exist only after apply, and for_each keys must be
+# known at plan time (infra/README.md tells how the rule once keyed by id keeps its place in state).
 resource "aws_vpc_security_group_ingress_rule" "postgres" {
-  for_each = toset(var.client_security_group_ids)
+  for_each = var.client_security_groups
 
   security_group_id            = aws_security_group.this.id
   description                  = "Postgres from a client service"

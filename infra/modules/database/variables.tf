@@ -13,9 +13,9 @@ variable "subnet_ids" {
   type        = list(string)
 }
 
-variable "client_security_group_ids" {
-  description = "Security groups allowed to open connections on the Postgres port."
-  type        = list(string)
+variable "client_security_groups" {
+  description = "Security groups allowed to open connections on the Postgres port, by client name; the names key the rules, so they must be written in the configuration, while the ids may be known only after apply."
+  type        = map(string)
 }
 
 variable "engine_version" {

@@ -45,8 +45,9 @@ resource "aws_iam_role_policy" "secrets" {
   policy = data.aws_iam_policy_document.secrets.json
 }
 
+# The flag, not the ARN, decides the count: the bucket's ARN is known only after apply.
 data "aws_iam_policy_document" "media" {
-  count = var.media_bucket_arn == null ? 0 : 1
+  count = var.grant_media_access ? 1 : 0
 
   statement {
     sid = "MediaObjects"
@@ -73,7 +74,7 @@ data "aws_iam_policy_document" "media" {
 }
 
 resource "aws_iam_role_policy" "media" {
-  count = var.media_bucket_arn == null ? 0 : 1
+  count = var.grant_media_access ? 1 : 0
 
   name   = "media-prefix-objects"
   role   = aws_iam_role.this.id

@@ -50,10 +50,22 @@ variable "readable_secret_arns" {
   type        = list(string)
 }
 
+variable "grant_media_access" {
+  description = "Whether the function may read and write the media prefix of media_bucket_arn. It decides whether the grant exists, so it must be known at plan time, unlike the ARN."
+  type        = bool
+  # No default: checkov scans a module's count with the variable's default, so a default of false would hide the
+  # action handler's media policy from the scan; every caller says what it gets.
+}
+
 variable "media_bucket_arn" {
-  description = "Bucket whose media prefix the function may read and write; null for none."
+  description = "Bucket whose media prefix the function may read and write when grant_media_access is set."
   type        = string
   default     = null
+
+  validation {
+    condition     = !var.grant_media_access || var.media_bucket_arn != null
+    error_message = "grant_media_access needs media_bucket_arn: pass the media bucket's ARN."
+  }
 }
 
 variable "media_prefix" {

@@ -7,26 +7,28 @@ hasura_image()  # "nhost/graphql-engine:v2.48.5-ce", as the production task defi
 from __future__ import annotations
 
 from tests.contract.infra.errors import InfraConfigError
-from tests.contract.infra.instances import environment
+from tests.contract.infra.instances import stack
 
 PRODUCTION = "production"
 
 
 def hasura_image(environment_name: str = PRODUCTION) -> str:
     """The graphql-engine image (repository:tag) of the environment's ECS task definition."""
-    image = environment(environment_name).module("graphql").local("graphql_container")["image"]
+    image = stack(environment_name).module("graphql").local("graphql_container")["image"]
     if not isinstance(image, str) or "${" in image or ":" not in image:
         raise InfraConfigError(
-            f"the graphql container image is {image!r}; set module graphql's image to a literal repository:tag"
+            f"the graphql container image is {image!r}; "
+            "give module graphql a literal repository:tag image in infra/modules/phenom_stack"
         )
     return image
 
 
 def postgres_engine_version(environment_name: str = PRODUCTION) -> str:
     """The RDS Postgres engine version (e.g. "17.4"), for the local stack's postgres image tag."""
-    version = environment(environment_name).module("database").resource("aws_db_instance", "this")["engine_version"]
+    version = stack(environment_name).module("database").resource("aws_db_instance", "this")["engine_version"]
     if not isinstance(version, str) or "${" in version:
         raise InfraConfigError(
-            f"the RDS engine version is {version!r}; set module database's engine_version to a literal"
+            f"the RDS engine version is {version!r}; "
+            "give module database a literal engine_version in infra/modules/phenom_stack"
         )
     return version

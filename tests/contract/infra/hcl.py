@@ -36,6 +36,7 @@ class TerraformDirectory:
     data: Labelled
     ephemeral: Labelled
     outputs: dict[str, dict[str, Any]]
+    moved: list[dict[str, Any]]
 
     def resource(self, kind: str, name: str) -> dict[str, Any]:
         """The raw body of `resource "kind" "name"`."""
@@ -85,6 +86,7 @@ def load_directory(path: Path) -> TerraformDirectory:
         data=_labelled(blocks.get("data", [])),
         ephemeral=_labelled(blocks.get("ephemeral", [])),
         outputs=_named(blocks.get("output", [])),
+        moved=blocks.get("moved", []),
     )
 
 

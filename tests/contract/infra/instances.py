@@ -22,6 +22,8 @@ _REFERENCE = re.compile(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")
 _JSONENCODE = re.compile(r"jsonencode\((?P<reference>[^()]*)\)")
 # Arguments of a module block that Terraform itself consumes.
 _META_ARGUMENTS = frozenset({"source", "version", "providers", "count", "for_each", "depends_on"})
+# Every environment's root calls modules/phenom_stack once, under this name.
+STACK_MODULE = "stack"
 
 
 class _Unresolved:
@@ -46,6 +48,11 @@ class ModuleInstance:
     def __repr__(self) -> str:
         return f"ModuleInstance({self.address})"
 
+    @property
+    def root_path(self) -> Path:
+        """The directory `path.root` names in this module: its environment's root module."""
+        return self.config.path if self._caller is None else self._caller.root_path
+
     def module(self, name: str) -> ModuleInstance:
         """The child module called `module "name"` here."""
         if name not in self._children:
@@ -67,10 +74,18 @@ class ModuleInstance:
             raise InfraConfigError(f"{self.address}: variable {name} has neither an argument nor a default")
         return value
 
+    def caller_argument(self, name: str) -> tuple[ModuleInstance, Any] | None:
+        """The calling module and its raw (unevaluated) value for variable `name`, or None when it passes none."""
+        if self._caller is None or name not in self._arguments:
+            return None
+        return self._caller, self._arguments[name]
+
     def variable(self, name: str) -> Any:
         """Value of `var.name`, or UNRESOLVED."""
-        if name in self._arguments and self._caller is not None:
-            return self._caller.evaluate(self._arguments[name])
+        passed = self.caller_argument(name)
+        if passed is not None:
+            caller, expression = passed
+            return caller.evaluate(expression)
         declared = self.config.variables.get(name)
         if declared is None:
             raise InfraConfigError(f'{self.address}: no variable "{name}" declared')
@@ -170,3 +185,8 @@ def environment(name: str) -> ModuleInstance:
     if not path.is_dir():
         raise InfraConfigError(f"no Terraform environment at {path}")
     return ModuleInstance(path, f"environments/{name}")
+
+
+def stack(name: str) -> ModuleInstance:
+    """modules/phenom_stack as infra/environments/<name> calls it: the module that holds the whole environment."""
+    return environment(name).module(STACK_MODULE)

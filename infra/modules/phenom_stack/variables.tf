@@ -1,0 +1,59 @@
+variable "name_prefix" {
+  description = "Prefix of every name in the environment, e.g. phenom-prod."
+  type        = string
+}
+
+variable "region" {
+  description = "AWS region of the environment; part of the Cognito issuer and the ECS log configuration."
+  type        = string
+}
+
+variable "api_hostname" {
+  description = "Public hostname of the GraphQL API (a proxied Cloudflare CNAME to the ALB, managed outside Terraform)."
+  type        = string
+}
+
+variable "oauth_callback_urls" {
+  description = "Redirect URLs of the hosted UI's implicit flow."
+  type        = list(string)
+}
+
+variable "vpc_cidr" {
+  description = "CIDR block of the environment's VPC; environments in the shared account use distinct blocks."
+  type        = string
+}
+
+variable "nat_gateway_count" {
+  description = "NAT gateways for the two availability zones (1 or 2)."
+  type        = number
+}
+
+variable "db_instance_class" {
+  description = "RDS instance class of the Postgres database."
+  type        = string
+}
+
+variable "deletion_protection" {
+  description = "Whether AWS refuses to delete the database and the load balancer."
+  type        = bool
+}
+
+variable "cognito_deletion_protection" {
+  description = "ACTIVE to refuse deleting the user pool, INACTIVE to allow it."
+  type        = string
+}
+
+variable "generated_secrets_version" {
+  description = "Bump to generate a new master password and Hasura admin secret together (see infra/README.md)."
+  type        = number
+}
+
+variable "action_handler_concurrency" {
+  description = "Reserved concurrency of the action handler Lambda."
+  type        = number
+}
+
+variable "cognito_trigger_concurrency" {
+  description = "Reserved concurrency of each Cognito trigger Lambda."
+  type        = number
+}
