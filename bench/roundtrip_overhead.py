@@ -21,9 +21,9 @@ import argparse
 import json
 import re
 
-from newman_run import NEWMAN_MISSING, newman_available, newman_command, write_environment
 from stack_process import running_stack
 from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ratio, timed_process
+from tests.smoke.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
 SMOKE = ("-m", "smoke", "--env", "local")
 ROUNDTRIP_TEST = "tests/smoke/test_roundtrip.py"
@@ -46,7 +46,7 @@ def main() -> None:
         pytest_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, f"--phenom-report={report}"]
         file_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, ROUNDTRIP_TEST]
         minimal_command = [PYTHON, str(BENCH_DIR / "minimal_roundtrip.py"), "--stack-file", str(stack_file)]
-        newman = newman_command(write_environment(stack.description, private))
+        newman = newman_command(write_environment(stack.local_stack(), private))
         env = child_env()
         in_process = {"pytest": [], "minimal": [], "newman": []}
 
