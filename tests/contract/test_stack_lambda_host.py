@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from tests.stack.lambda_functions import FUNCTIONS, LambdaFunction
-from tests.stack.lambda_processes import runtime_environment, start_lambda_hosts
+from tests.stack.lambda_processes import plan_lambda_hosts, runtime_environment, start_lambda_hosts
 
 pytestmark = pytest.mark.contract
 
@@ -42,9 +42,9 @@ RUNTIME_VARIABLES = {
 def probe(tmp_path_factory):
     """The probe handler behind a Lambda host with a Function URL."""
     with ExitStack() as cleanup:
-        hosts = start_lambda_hosts((PROBE,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT,
-                                   tmp_path_factory.mktemp("probe-host"), cleanup)
-        yield hosts[PROBE.name]
+        host = plan_lambda_hosts((PROBE,), tmp_path_factory.mktemp("probe-host"))[PROBE.name]
+        start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, cleanup)
+        yield host
 
 
 def echo(probe, path: str = "/", **request) -> dict:

@@ -1,7 +1,8 @@
 """Cognito Lambda triggers for moto, which stores a pool's LambdaConfig but never invokes it.
 
-This is the one point where the stack wraps moto. `cognito_triggers(functions)` is a context manager that, while it
-is active, patches these moto 5.2.5 methods (moto/cognitoidp/models.py) and restores them on exit:
+This is the one point where the stack wraps moto. The wrapping runs in the moto process (tests.stack.moto_process),
+next to the backends it changes: that process enters `cognito_triggers(functions)` before it serves. The context
+manager, while it is active, patches these moto 5.2.5 methods (moto/cognitoidp/models.py) and restores them on exit:
 
 - `CognitoIdpUserPool.create_refresh_token`: moto calls it once per completed sign-in (initiate_auth with
   USER_PASSWORD_AUTH, and `_log_user_in` behind admin_initiate_auth and respond_to_auth_challenge) and never on a
@@ -88,8 +89,8 @@ def cognito_triggers(functions: Mapping[str, str]) -> Iterator[None]:
     with _activation_lock:
         if _active is not None:
             raise StackStartError(
-                "Cognito triggers are already wired in this process: run one local stack per process "
-                "(stop the other one first)"
+                "Cognito triggers are already wired in this process: wire them once per moto process "
+                "(tests.stack.moto_process does), and start another moto process for another wiring"
             )
         _active = _Wiring(functions)
     try:

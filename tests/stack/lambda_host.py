@@ -12,13 +12,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import os
 import sys
 import traceback
 
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
+from tests.stack.child_process import announce_ready
 from tests.stack.function_url import LambdaContext, http_response, request_event, unhandled_error_response
 from tests.stack.lambda_invoke import INVOKE_PATH
 from tests.stack.names import lambda_arn
@@ -106,9 +106,7 @@ def main(argv: list[str] | None = None) -> None:
 
     host = LambdaHost(load_handler(args.handler), args.name, args.function_url, args.timeout, args.memory)
     server = make_server("127.0.0.1", args.port, host, threaded=True)
-    print(f"READY {server.server_port}", flush=True)
-    # Handlers may print; stdout is the parent's readiness pipe, which nobody reads any more.
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    announce_ready(server.server_port)
     server.serve_forever()
 
 

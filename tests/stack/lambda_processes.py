@@ -1,27 +1,19 @@
-"""Start the Lambda hosts (tests.stack.lambda_host), one process group per function, and stop them."""
+"""Start the Lambda hosts (tests.stack.lambda_host), one process group per function, on ports chosen beforehand."""
 
 from __future__ import annotations
 
 import os
-import selectors
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from tests.stack import names
-from tests.stack.errors import StackStartError
+from tests.stack.child_process import REPO_ROOT, start_child, wait_ready
 from tests.stack.lambda_functions import LambdaFunction
 from tests.stack.lambda_invoke import invoke_url
 from tests.stack.moto_server import DUMMY_CREDENTIALS
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-READY_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 5.0
+from tests.stack.postgres import free_port
 
 
 @dataclass(frozen=True)
@@ -29,8 +21,12 @@ class HostedFunction:
     """A function served on loopback: its Invoke API and, when Terraform gives it one, its Function URL."""
 
     function: LambdaFunction
-    url: str
+    port: int
     log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def invoke_url(self) -> str:
@@ -39,6 +35,13 @@ class HostedFunction:
     @property
     def function_url(self) -> str:
         return f"{self.url}/"
+
+
+def plan_lambda_hosts(functions: Iterable[LambdaFunction], log_dir: Path) -> dict[str, HostedFunction]:
+    """Where each function will be served, by name: a free loopback port chosen now, so others can be told its URLs
+    (the engine its Function URL, moto its Invoke API) before it starts."""
+    return {function.name: HostedFunction(function, free_port(), log_dir / f"{function.name}.log")
+            for function in functions}
 
 
 def runtime_environment(function: LambdaFunction, deployment: Mapping[str, str], aws_endpoint_url: str) -> dict:
@@ -64,71 +67,25 @@ def runtime_environment(function: LambdaFunction, deployment: Mapping[str, str],
 
 
 def start_lambda_hosts(
-    functions: tuple[LambdaFunction, ...],
+    hosts: Iterable[HostedFunction],
     deployment: Mapping[str, str],
     aws_endpoint_url: str,
-    log_dir: Path,
     cleanup: ExitStack,
-) -> dict[str, HostedFunction]:
-    """Start one host per function (all at once), wait until each listens; cleanup stops them."""
+) -> None:
+    """Start the planned hosts (all at once) and return once each listens on its port; cleanup stops them."""
     started = []
-    for function in functions:
-        log_path = log_dir / f"{function.name}.log"
-        with open(log_path, "wb") as log:
-            command = [sys.executable, "-m", "tests.stack.lambda_host", function.handler, "--name", function.name,
-                       "--timeout", str(function.timeout_seconds), "--memory", str(function.memory_mb)]
-            if function.function_url:
-                command.append("--function-url")
-            process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=runtime_environment(function, deployment, aws_endpoint_url),
-                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
-            )
-        cleanup.callback(stop_process_group, process)
-        started.append((function, process, log_path))
-    return {
-        function.name: HostedFunction(function, f"http://127.0.0.1:{_wait_ready(function, process, log_path)}",
-                                      log_path)
-        for function, process, log_path in started
-    }
-
-
-def _wait_ready(function: LambdaFunction, process: subprocess.Popen, log_path: Path) -> int:
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-    with selectors.DefaultSelector() as selector, process.stdout:
-        selector.register(process.stdout, selectors.EVENT_READ)
-        while time.monotonic() < deadline:
-            if selector.select(timeout=deadline - time.monotonic()):
-                line = process.stdout.readline().decode(errors="replace")
-                if line.startswith("READY "):
-                    return int(line.split()[1])
-                if not line:
-                    break
-    raise StackStartError(
-        f"Lambda host for {function.name} ({function.handler}) did not get ready within "
-        f"{READY_TIMEOUT_SECONDS:.0f}s (exit code {process.poll()}). Last log lines:\n{tail(log_path)}\n"
-        "Hint: run `python -m tests.stack.lambda_host "
-        f"{function.handler} --name {function.name}` to see the import error."
-    )
-
-
-def stop_process_group(process: subprocess.Popen) -> None:
-    """SIGTERM the process's group, SIGKILL it if it lingers, and reap the process."""
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(process.pid, sig)
-        except ProcessLookupError:
-            break
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            return
-        except subprocess.TimeoutExpired:
-            continue
-    process.wait()
-
-
-def tail(path: Path, lines: int = 20) -> str:
-    """The last lines of a log file, or a note that there is none."""
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
+    for host in hosts:
+        function = host.function
+        arguments = [function.handler, "--name", function.name, "--timeout", str(function.timeout_seconds),
+                     "--memory", str(function.memory_mb), "--port", str(host.port)]
+        if function.function_url:
+            arguments.append("--function-url")
+        process = start_child("tests.stack.lambda_host", arguments,
+                              runtime_environment(function, deployment, aws_endpoint_url), host.log_path, cleanup)
+        started.append((host, process))
+    for host, process in started:
+        wait_ready(
+            process, host.log_path, f"Lambda host for {host.function.name} ({host.function.handler})",
+            f"run `python -m tests.stack.lambda_host {host.function.handler} --name {host.function.name} "
+            f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
+        )

@@ -1,9 +1,11 @@
 """Start the whole local stack in dependency order, timing each part; stop all of it on exit, also after a failure.
 
-Order: Postgres (in the background) while moto starts and gets the pool, client and bucket; the Lambda hosts
-(in the background); the app secret once Postgres has a URL; the engine (needs the JWKS and the Function URL);
-its database source, migrations and metadata through the engine's APIs; the trigger wiring; then the users,
-whose confirmation runs the sync Lambda against the engine.
+Every listener's port is chosen first, so each part knows the others' URLs before any of them starts. Then, side
+by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
+hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
+action handler's host (its variables name the pool and client) starts in the background. The app secret follows
+once Postgres has a URL; then the engine (needs the JWKS and the Function URL), its database source, migrations and
+metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda against the engine.
 """
 
 from __future__ import annotations
@@ -22,14 +24,14 @@ from typing import TypeVar
 from tests.stack import names
 from tests.stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
 from tests.stack.aws_clients import aws_client
-from tests.stack.cognito_triggers import cognito_triggers
+from tests.stack.child_process import REPO_ROOT
 from tests.stack.docker_engine import resolve_stack_kind
 from tests.stack.endpoints import LocalStack
 from tests.stack.hasura_engine import EngineConfig, jwt_secret_config, register_sources, start_engine
 from tests.stack.hasura_project import apply_metadata, apply_migrations, metadata_json
 from tests.stack.lambda_functions import ACTION_HANDLER, COGNITO_SYNC_USERS, COGNITO_TRIGGER, FUNCTIONS
-from tests.stack.lambda_processes import REPO_ROOT, start_lambda_hosts
-from tests.stack.moto_server import moto_server
+from tests.stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
+from tests.stack.moto_server import moto_url, start_moto_server
 from tests.stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
@@ -71,7 +73,7 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
     with ExitStack() as cleanup:
         workdir = Path(tempfile.mkdtemp(prefix="phenom-stack-"))
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
         postgres = ContainerPostgres() if kind == "docker" else EmbeddedPostgres()
@@ -79,26 +81,34 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         database = background.submit(clock.time, "postgres", postgres.start)
         cleanup.callback(_settle, database)
 
-        aws_endpoint_url = clock.time("moto", cleanup.enter_context, moto_server())
-        cognito = aws_client("cognito-idp", aws_endpoint_url)
-        secretsmanager = aws_client("secretsmanager", aws_endpoint_url)
-        pool = clock.time("cognito", create_cognito, cognito, TRIGGERS)
-        media_bucket = clock.time("s3", create_media_bucket, aws_client("s3", aws_endpoint_url))
-
-        engine_url = f"http://127.0.0.1:{free_port()}"
+        engine_port, moto_port = free_port(), free_port()
+        aws_endpoint_url = moto_url(moto_port)
+        hosted = plan_lambda_hosts(FUNCTIONS, workdir)
+        # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
+        wiring = {host.function.arn: host.invoke_url for host in hosted.values()}
+        moto = _in_background(background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, workdir)
         deployment = {
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
-            "MEDIA_BUCKET": media_bucket,
-            "HASURA_GRAPHQL_URL": f"{engine_url}/v1/graphql",
-            "COGNITO_USER_POOL_ID": pool.user_pool_id,
-            "COGNITO_APP_CLIENT_ID": pool.client_id,
+            "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
         }
-        hosts_cleanup = cleanup.enter_context(ExitStack())
-        hosts = background.submit(
-            clock.time, "lambda_hosts", start_lambda_hosts, FUNCTIONS, deployment, aws_endpoint_url, workdir,
-            hosts_cleanup,
+        trigger_hosts = _in_background(
+            background, cleanup, clock, "trigger_hosts", start_lambda_hosts,
+            [host for host in hosted.values() if host.function is not ACTION_HANDLER], deployment, aws_endpoint_url,
         )
-        cleanup.callback(_settle, hosts)
+
+        # Made while moto starts: a client loads its service model, which takes a while and needs no server.
+        cognito = aws_client("cognito-idp", aws_endpoint_url)
+        s3 = aws_client("s3", aws_endpoint_url)
+        secretsmanager = aws_client("secretsmanager", aws_endpoint_url)
+        moto.result()
+        pool = clock.time("cognito", create_cognito, cognito, TRIGGERS)
+        media_bucket = clock.time("s3", create_media_bucket, s3)
+        action_host = _in_background(
+            background, cleanup, clock, "action_host", start_lambda_hosts, [hosted[ACTION_HANDLER.name]],
+            {**deployment, "MEDIA_BUCKET": media_bucket, "COGNITO_USER_POOL_ID": pool.user_pool_id,
+             "COGNITO_APP_CLIENT_ID": pool.client_id},
+            aws_endpoint_url,
+        )
 
         database_url = database.result()
         jwt_config = jwt_secret_config(
@@ -109,11 +119,9 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         admin_secret = secrets.token_urlsafe(32)
         clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
 
-        hosted = hosts.result()
         action_url = hosted[ACTION_HANDLER.name].function_url
         engine = clock.time(
-            "hasura", start_engine, kind, EngineConfig(database_url, admin_secret, jwt_config, action_url),
-            int(engine_url.rsplit(":", 1)[1]),
+            "hasura", start_engine, kind, EngineConfig(database_url, admin_secret, jwt_config, action_url), engine_port,
         )
         cleanup.callback(engine.stop)
         clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret,
@@ -121,8 +129,9 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
         clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, HASURA_PROJECT_DIR)
 
-        cleanup.enter_context(cognito_triggers({host.function.arn: host.invoke_url for host in hosted.values()}))
+        trigger_hosts.result()
         users = clock.time("users", create_users, cognito, secretsmanager, pool)
+        action_host.result()
 
         yield LocalStack(
             stack=kind,
@@ -145,6 +154,16 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             start_timings=dict(clock.parts),
             log_dir=str(workdir),
         )
+
+
+def _in_background(background: ThreadPoolExecutor, cleanup: ExitStack, clock: StartClock, part: str,
+                   start: Callable[..., T], *args) -> Future[T]:
+    """Run start(*args, processes) on a background thread, timed as part; processes is an ExitStack that stops what
+    it started. On exit the start is waited for before processes closes, so no process it starts is left behind."""
+    processes = cleanup.enter_context(ExitStack())
+    future = background.submit(clock.time, part, start, *args, processes)
+    cleanup.callback(_settle, future)
+    return future
 
 
 def _settle(future: Future) -> None:

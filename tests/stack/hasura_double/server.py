@@ -20,6 +20,9 @@ class EngineServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's listen backlog of 5 overflows when callers (the action handler opens a connection per call)
+    # arrive in bursts: the kernel then retries the SYN a second later or resets the connection.
+    request_queue_size = 128
 
     def __init__(self, address, engine) -> None:
         super().__init__(address, EngineRequestHandler)
