@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.load import leftovers
-from tests.load.locust_process import LoadUser, LocustRun, run_locust
+from tests.load.locust_process import LocustRun, run_locust
 from tests.load.locust_stats import table
 from tests.stack.aws_bootstrap import new_password
-from tests.stack.endpoints import LocalStack
+from tests.stack.endpoints import LocalStack, StackUser
 
 # Every simulated user signs in as a Cognito user of its own, so "owner" and "simulated user" are the same thing.
 SIMULATED_USERS = 20
@@ -23,10 +23,10 @@ LOCUST_RUN = pytest.StashKey[LocustRun]()
 
 
 @pytest.fixture(scope="module")
-def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url: str, request) -> Iterator[list[LoadUser]]:
+def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url: str, request) -> Iterator[list[StackUser]]:
     """Fresh confirmed Cognito users phenom-load-<run>-<n>@phenom.local (random passwords), removed with their data after."""
     run = uuid.uuid4().hex[:8]
-    users: list[LoadUser] = []
+    users: list[StackUser] = []
     try:
         for number in range(SIMULATED_USERS):
             users.append(_confirmed_user(cognito_client, local_stack, f"phenom-load-{run}-{number}@phenom.local"))
@@ -43,7 +43,7 @@ def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url:
 
 
 @pytest.fixture(scope="module")
-def locust_run(local_stack: LocalStack, load_users: list[LoadUser], tmp_path_factory, request) -> LocustRun:
+def locust_run(local_stack: LocalStack, load_users: list[StackUser], tmp_path_factory, request) -> LocustRun:
     """One headless Locust run: SIMULATED_USERS users (one Cognito user each) for RUN_SECONDS against the stack."""
     run = run_locust(local_stack, load_users, tmp_path_factory.mktemp("locust"),
                      simulated_users=SIMULATED_USERS, spawn_rate=SPAWN_RATE, run_seconds=RUN_SECONDS)
@@ -64,7 +64,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
                                 "(retried or reported as failures)")
 
 
-def _confirmed_user(cognito, stack: LocalStack, email: str) -> LoadUser:
+def _confirmed_user(cognito, stack: LocalStack, email: str) -> StackUser:
     # As the stack makes its own users: sign up, verify the email as an admin would, confirm (the post-confirmation
     # trigger writes the users row).
     password = new_password()
@@ -73,4 +73,4 @@ def _confirmed_user(cognito, stack: LocalStack, email: str) -> LoadUser:
         UserPoolId=stack.user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
     )
     cognito.admin_confirm_sign_up(UserPoolId=stack.user_pool_id, Username=email)
-    return LoadUser(username=email, password=password, sub=signed_up["UserSub"])
+    return StackUser(username=email, password=password, sub=signed_up["UserSub"])

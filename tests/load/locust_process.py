@@ -11,13 +11,14 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.client.redaction import redact
 from tests.load.locust_stats import StepStats, read_stats
 from tests.load.records import UserRecord, read_records
 from tests.load.target import RESULTS_VARIABLE, STACK_FIELDS, STACK_FILE_VARIABLE, USERS_VARIABLE
+from tests.stack.endpoints import StackUser
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 REPO_ROOT = LOCUSTFILE.parents[2]
@@ -32,15 +33,6 @@ class LocustRunFailed(Exception):
 
 
 @dataclass(frozen=True)
-class LoadUser:
-    """A Cognito user the simulated users sign in as."""
-
-    username: str
-    password: str = field(repr=False)
-    sub: str
-
-
-@dataclass(frozen=True)
 class LocustRun:
     """What one headless Locust run measured and recorded."""
 
@@ -52,7 +44,7 @@ class LocustRun:
 
 
 def run_locust(
-    stack: object, users: Sequence[LoadUser], workdir: Path, *, simulated_users: int, spawn_rate: int, run_seconds: int
+    stack: object, users: Sequence[StackUser], workdir: Path, *, simulated_users: int, spawn_rate: int, run_seconds: int
 ) -> LocustRun:
     """Locust with `simulated_users` users against `stack` (a LocalStack) for `run_seconds`, signing in as `users`."""
     stack_file = workdir / "stack.json"

@@ -13,7 +13,7 @@ import yaml
 
 from tests.contract.infra.facts import hasura_image, postgres_engine_version
 from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance, environment, stack
+from tests.contract.infra.instances import ModuleInstance, environment
 from tests.contract.infra.lambda_contract import COGNITO_TRIGGER, LAMBDAS, RUNTIME_ENVIRONMENT, LambdaContract
 
 pytestmark = pytest.mark.contract
@@ -27,18 +27,6 @@ SHARED_KEYS = {"region": "region", "graphql_url": "graphql_url", "smoke_secret_i
 LOCAL_ONLY_ENGINE_SETTINGS = {"HASURA_GRAPHQL_ENABLE_TELEMETRY"}
 POOL_ID = "${aws_cognito_user_pool.this.id}"
 CLIENT_ID = "${aws_cognito_user_pool_client.hasura.id}"
-
-
-@pytest.fixture(scope="module")
-def production() -> ModuleInstance:
-    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
-    return stack("production")
-
-
-@pytest.fixture(scope="module")
-def graphql_container(production: ModuleInstance) -> dict:
-    """The graphql container definition of the production task definition."""
-    return production.module("graphql").local("graphql_container")
 
 
 @pytest.fixture(scope="module")

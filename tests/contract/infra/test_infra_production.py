@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tests.contract.infra.hcl import INFRA_DIR, load_directory, terraform_files
-from tests.contract.infra.instances import ModuleInstance, environment, stack
+from tests.contract.infra.instances import ModuleInstance
 
 pytestmark = pytest.mark.contract
 
@@ -22,24 +22,6 @@ HASURA_IMAGE = "nhost/graphql-engine:v2.48.5-ce"
 POOL_ID = "${aws_cognito_user_pool.this.id}"
 CLIENT_ID = "${aws_cognito_user_pool_client.hasura.id}"
 APP_SECRET_ARN = "${aws_secretsmanager_secret.app.arn}"
-
-
-@pytest.fixture(scope="module")
-def production_root() -> ModuleInstance:
-    """The production root module (backend, provider, outputs), variables at their defaults."""
-    return environment("production")
-
-
-@pytest.fixture(scope="module")
-def production() -> ModuleInstance:
-    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
-    return stack("production")
-
-
-@pytest.fixture(scope="module")
-def graphql_container(production: ModuleInstance) -> dict:
-    """The graphql container definition of the production task definition."""
-    return production.module("graphql").local("graphql_container")
 
 
 def test_state_lives_in_the_production_state_bucket(production_root: ModuleInstance) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from tests.contract.infra.hcl import ENVIRONMENTS_DIR, MODULES_DIR, parse_file
-from tests.contract.infra.instances import STACK_MODULE, ModuleInstance, environment, stack
+from tests.contract.infra.instances import STACK_MODULE, ModuleInstance, environment
 
 pytestmark = pytest.mark.contract
 
@@ -71,18 +71,6 @@ def differences(left: Any, right: Any, path: str = "") -> set[str]:
             *(differences(a, b, f"{path}.{index}") for index, (a, b) in enumerate(zip(left, right, strict=True)))
         )
     return set() if left == right else {path}
-
-
-@pytest.fixture(scope="module")
-def development_root() -> ModuleInstance:
-    """The development root module (backend, provider, outputs), variables at their defaults."""
-    return environment("development")
-
-
-@pytest.fixture(scope="module")
-def development() -> ModuleInstance:
-    """Development's stack: modules/phenom_stack with the arguments the development root passes."""
-    return stack("development")
 
 
 def test_development_differs_from_production_only_where_allowed() -> None:

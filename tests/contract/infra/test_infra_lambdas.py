@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance, stack
+from tests.contract.infra.instances import ModuleInstance
 from tests.contract.infra.lambda_contract import ACTION_HANDLER, LAMBDAS, TRIGGERS, LambdaContract
 
 pytestmark = pytest.mark.contract
@@ -21,12 +21,6 @@ PRODUCTION_ENVIRONMENT = {
 }
 # Cognito gives up on a trigger after 5 seconds.
 COGNITO_TRIGGER_TIMEOUT_SECONDS = 5
-
-
-@pytest.fixture(scope="module")
-def production() -> ModuleInstance:
-    """Production's stack: modules/phenom_stack with the arguments the production root passes."""
-    return stack("production")
 
 
 def lambda_module(production: ModuleInstance, contract: LambdaContract) -> ModuleInstance:
