@@ -27,8 +27,7 @@ import zipfile
 from collections import defaultdict
 from pathlib import Path
 
-import boto3
-
+from raw_api import cognito_client, id_token
 from stack_process import running_stack
 from tests.client import PhenomClient, SmokeCredentials, load_environment
 from tests.stack.lambda_functions import ACTION_HANDLER
@@ -52,15 +51,6 @@ def lambda_environment(stack: dict) -> dict[str, str]:
         "COGNITO_APP_CLIENT_ID": stack["client_id"],
     }
     return runtime_environment(ACTION_HANDLER, deployment, stack["aws_endpoint_url"])
-
-
-def id_token(stack: dict) -> str:
-    user = stack["users"][0]
-    cognito = boto3.client("cognito-idp", region_name=stack["region"], endpoint_url=stack["aws_endpoint_url"])
-    return cognito.initiate_auth(
-        ClientId=stack["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
-    )["AuthenticationResult"]["IdToken"]
 
 
 def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], workdir: Path) -> dict:
@@ -135,7 +125,8 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, list[dict]], dict[str, 
     per_run = math.ceil(args.warm_calls / args.runs)
     figures: dict[str, list[dict]] = {action: [] for action in ACTIONS}
     with running_stack() as (stack, _), tempfile.TemporaryDirectory(prefix="phenom-bench-") as directory:
-        workdir, env, token = Path(directory), lambda_environment(stack.description), id_token(stack.description)
+        workdir, env = Path(directory), lambda_environment(stack.description)
+        token = id_token(cognito_client(stack.description), stack.description)
         local = stack.local_stack()
         credentials = SmokeCredentials(local.users[0].username, local.users[0].password, "the bench's stack")
         with PhenomClient(load_environment("local", local_stack=local), credentials) as client:

@@ -70,10 +70,14 @@ def main() -> None:
         json.dump(figures, handle)
 
 
+def action_body(name: str, action_input: dict) -> dict:
+    """Hasura's action request body for the action `name`, as the user role sends it."""
+    return {"action": {"name": name}, "input": action_input, "session_variables": {"x-hasura-role": "user"},
+            "request_query": f"{name} (bench)"}
+
+
 def function_url_event(name: str, action_input: dict, token: str) -> dict:
     """A Function URL (payload 2.0) event carrying Hasura's action request, as the Lambda receives it."""
-    body = {"action": {"name": name}, "input": action_input, "session_variables": {"x-hasura-role": "user"},
-            "request_query": f"{name} (bench)"}
     return {
         "version": "2.0",
         "routeKey": "$default",
@@ -82,7 +86,7 @@ def function_url_event(name: str, action_input: dict, token: str) -> dict:
         "headers": {"content-type": "application/json", "authorization": f"Bearer {token}",
                     "user-agent": "hasura-graphql-engine/v2.48.5"},
         "requestContext": {"requestId": str(uuid.uuid4()), "http": {"method": "POST", "path": "/"}},
-        "body": json.dumps(body),
+        "body": json.dumps(action_body(name, action_input)),
         "isBase64Encoded": False,
     }
 

@@ -18,48 +18,43 @@ import time
 import uuid
 from pathlib import Path
 
-import boto3
 import requests
 
-DOCUMENTS = Path(__file__).resolve().parent.parent / "tests" / "client" / "documents"
-CREATE_PHENOM = (DOCUMENTS / "createPhenom.graphql").read_text()
-GET_PHENOMS = (DOCUMENTS / "getPhenoms.graphql").read_text()
-DELETE_PHENOM = (DOCUMENTS / "deletePhenom.graphql").read_text()
-TIMEOUT = (5.0, 35.0)
+from raw_api import CREATE_PHENOM, DELETE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 
 
 class RoundTripFailed(Exception):
     """A call answered something other than what the round-trip needs; the message names the call."""
 
 
+def checked(response: requests.Response, call: str) -> requests.Response:
+    """`response` when it is 2xx; unlike raise_for_status, the error never shows the (presigned) URL."""
+    if not response.ok:
+        raise RoundTripFailed(f"{call} answered {response.status_code} {response.reason}")
+    return response
+
+
 def graphql(http: requests.Session, url: str, token: str, query: str, variables: dict) -> dict:
     response = http.post(url, json={"query": query, "variables": variables},
                          headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
-    response.raise_for_status()
-    body = response.json()
+    body = checked(response, "POST graphql").json()
     if body.get("errors"):
         raise RoundTripFailed(f"GraphQL errors: {body['errors'][0].get('message')}")
     return body["data"]
 
 
 def round_trip(stack: dict, cognito, http: requests.Session) -> None:
-    user = stack["users"][0]
-    tokens = cognito.initiate_auth(
-        ClientId=stack["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
-    )["AuthenticationResult"]
-    token, url = tokens["IdToken"], stack["graphql_url"]
+    token, url = id_token(cognito, stack), stack["graphql_url"]
     filename = f"phenom-bench-{uuid.uuid4().hex[:12]}.txt"
     content = f"Phenom benchmark object {filename}; safe to delete.\n".encode()
 
     created = graphql(http, url, token, CREATE_PHENOM,
                       {"input": {"lat": 0.0, "lng": 0.0, "filenames": [filename], "media_type": "image"}})["createPhenom"]
     phenom_id = created["phenomId"]
-    http.put(created["uploads"][0]["uploadUrl"], data=content, timeout=TIMEOUT).raise_for_status()
+    checked(http.put(created["uploads"][0]["uploadUrl"], data=content, timeout=TIMEOUT), "PUT uploadUrl")
     rows = graphql(http, url, token, GET_PHENOMS, {"limit": 100})["getPhenoms"]
     row = next(row for row in rows if row["id"] == phenom_id)
-    downloaded = http.get(row["signed_uri"], timeout=TIMEOUT)
-    downloaded.raise_for_status()
+    downloaded = checked(http.get(row["signed_uri"], timeout=TIMEOUT), "GET signed_uri")
     if hashlib.sha256(downloaded.content).digest() != hashlib.sha256(content).digest():
         raise RoundTripFailed("GET signed_uri returned other bytes than were uploaded")
     graphql(http, url, token, DELETE_PHENOM, {"phenomId": phenom_id})
@@ -74,8 +69,7 @@ def main() -> None:
     args = parser.parse_args()
 
     stack = json.loads(args.stack_file.read_text())
-    # InitiateAuth is unsigned: no credentials are needed, only the region and the emulator's endpoint.
-    cognito = boto3.client("cognito-idp", region_name=stack["region"], endpoint_url=stack["aws_endpoint_url"])
+    cognito = cognito_client(stack)
     seconds = []
     with requests.Session() as http:
         for _ in range(args.runs):

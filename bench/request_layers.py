@@ -18,19 +18,16 @@ import argparse
 import time
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 
-import boto3
 import requests
 
+from handler_calls import action_body
+from raw_api import CREATE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 from stack_process import running_stack
+from tests.client.redaction import redact
 from timing import interleave, machine, median, percentile
 
-DOCUMENTS = Path(__file__).resolve().parent.parent / "tests" / "client" / "documents"
-GET_PHENOMS = (DOCUMENTS / "getPhenoms.graphql").read_text()
-CREATE_PHENOM = (DOCUMENTS / "createPhenom.graphql").read_text()
 TABLE_QUERY = "query { phenoms(limit: 20) { id } }"
-TIMEOUT = (5.0, 35.0)
 
 
 class CallFailed(Exception):
@@ -43,18 +40,11 @@ class Layers:
     def __init__(self, stack: dict, http: requests.Session) -> None:
         self.stack = stack
         self.http = http
-        user = stack["users"][0]
-        self.cognito = boto3.client("cognito-idp", region_name=stack["region"], endpoint_url=stack["aws_endpoint_url"])
-        self.auth_parameters = {"USERNAME": user["username"], "PASSWORD": user["password"]}
-        self.token = self._sign_in()
-        self.headers = {"Authorization": f"Bearer {self.token}"}
-
-    def _sign_in(self) -> str:
-        return self.cognito.initiate_auth(ClientId=self.stack["client_id"], AuthFlow="USER_PASSWORD_AUTH",
-                                          AuthParameters=self.auth_parameters)["AuthenticationResult"]["IdToken"]
+        self.cognito = cognito_client(stack)
+        self.headers = {"Authorization": f"Bearer {id_token(self.cognito, stack)}"}
 
     def sign_in(self) -> float:
-        return _timed(self._sign_in)
+        return _timed(lambda: id_token(self.cognito, self.stack))
 
     def graphql(self, query: str, variables: dict) -> Callable[[], float]:
         def call() -> float:
@@ -70,7 +60,7 @@ class Layers:
     def function_url(self, action: str, action_input: dict) -> Callable[[], float]:
         def call() -> float:
             started = time.perf_counter()
-            body = self._post(self.stack["action_url"], _action_body(action, action_input))
+            body = self._post(self.stack["action_url"], action_body(action, action_input))
             seconds = time.perf_counter() - started
             if action == "createPhenom":
                 self._delete(body["phenomId"])
@@ -79,19 +69,14 @@ class Layers:
         return call
 
     def _delete(self, phenom_id: str) -> None:
-        self._post(self.stack["action_url"], _action_body("deletePhenom", {"phenomId": phenom_id}))
+        self._post(self.stack["action_url"], action_body("deletePhenom", {"phenomId": phenom_id}))
 
     def _post(self, url: str, payload: dict) -> dict:
         response = self.http.post(url, json=payload, headers=self.headers, timeout=TIMEOUT)
         body = response.json()
         if response.status_code != 200 or "errors" in body:
-            raise CallFailed(f"POST {url} answered {response.status_code}: {str(body)[:300]}")
+            raise CallFailed(redact(f"POST {url} answered {response.status_code}: {str(body)[:300]}"))
         return body
-
-
-def _action_body(name: str, action_input: dict) -> dict:
-    return {"action": {"name": name}, "input": action_input, "session_variables": {"x-hasura-role": "user"},
-            "request_query": f"{name} (bench)"}
 
 
 def _create_input() -> dict:

@@ -44,7 +44,6 @@ class BuildError(Exception):
 class BuiltZip:
     """One built zip and its size."""
 
-    name: str
     path: Path
     size_bytes: int
 
@@ -64,7 +63,7 @@ def build_lambda(name: str, out_dir: Path = DEFAULT_OUT_DIR, cache_dir: Path = D
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{name}.zip"
     _write_zip(path, files)
-    return BuiltZip(name=name, path=path, size_bytes=path.stat().st_size)
+    return BuiltZip(path=path, size_bytes=path.stat().st_size)
 
 
 def build_all(names: Sequence[str] = LAMBDA_NAMES, out_dir: Path = DEFAULT_OUT_DIR, cache_dir: Path = DEFAULT_CACHE_DIR) -> list[BuiltZip]:
@@ -83,16 +82,16 @@ def requirements_path(name: str) -> Path | None:
 def dependencies_dir(name: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> Path | None:
     """Where the Lambda's installed deps are cached: keyed by its requirements and the target platform."""
     requirements = requirements_path(name)
-    if requirements is None:
-        return None
-    digest = hashlib.sha256(requirements.read_bytes() + " ".join(PIP_PLATFORM_ARGS).encode()).hexdigest()[:16]
-    return cache_dir / f"{name}-{digest}"
+    return None if requirements is None else _cache_entry(name, requirements, cache_dir)
 
 
 def installed_dependencies(name: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> Path | None:
     """The directory holding the Lambda's deps, installed with pip on a cache miss; None when it has none."""
-    requirements, target = requirements_path(name), dependencies_dir(name, cache_dir)
-    if requirements is None or target is None or target.is_dir():
+    requirements = requirements_path(name)
+    if requirements is None:
+        return None
+    target = _cache_entry(name, requirements, cache_dir)
+    if target.is_dir():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=cache_dir))
@@ -106,6 +105,11 @@ def installed_dependencies(name: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> Pa
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
+
+
+def _cache_entry(name: str, requirements: Path, cache_dir: Path) -> Path:
+    digest = hashlib.sha256(requirements.read_bytes() + " ".join(PIP_PLATFORM_ARGS).encode()).hexdigest()[:16]
+    return cache_dir / f"{name}-{digest}"
 
 
 def _pip_install(requirements: Path, target: Path) -> None:

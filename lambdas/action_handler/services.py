@@ -7,8 +7,7 @@ from functools import cached_property
 from lambdas.action_handler.auth import TokenVerifier
 from lambdas.action_handler.config import ActionConfig
 from lambdas.action_handler.storage import MediaStorage
-from lambdas.shared.app_secrets import read_app_secrets
-from lambdas.shared.hasura import HasuraAdminClient
+from lambdas.shared.hasura import HasuraAdminClient, admin_client
 
 
 class ActionServices:
@@ -24,8 +23,7 @@ class ActionServices:
     @cached_property
     def hasura(self) -> HasuraAdminClient:
         # Read here rather than at construction, so refused tokens never wait for Secrets Manager.
-        secrets = read_app_secrets(self.config.app_secrets_id)
-        return HasuraAdminClient(self.config.graphql_url, secrets.graphql_admin_secret)
+        return admin_client(self.config.app_secrets_id, self.config.graphql_url)
 
     @cached_property
     def storage(self) -> MediaStorage:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -60,7 +59,8 @@ def phenom_id(action_input: Mapping[str, Any]) -> str:
 
 
 def _coordinate(value: Any, field: str, bound: int) -> float:
-    if not (_is_integer(value) or isinstance(value, float)) or not math.isfinite(value) or not -bound <= value <= bound:
+    # The range check alone refuses NaN and infinities; math.isfinite would raise OverflowError on huge JSON ints.
+    if not (_is_integer(value) or isinstance(value, float)) or not -bound <= value <= bound:
         raise ValidationFailed(f"{field} must be a finite number from -{bound} to {bound}")
     return float(value)
 

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from lambdas.shared.config import HasuraAccessConfig, read_required_env
+from lambdas.shared.config import HASURA_ACCESS_ENV, load_hasura_access_config
 
-REQUIRED_ENV = ("APP_SECRETS_ID", "HASURA_GRAPHQL_URL")
+REQUIRED_ENV = HASURA_ACCESS_ENV
 OPTIONAL_ENV: tuple[str, ...] = ()
-
-
-def load_config() -> HasuraAccessConfig:
-    """The config from the environment; raises MissingEnvironmentVariable naming the first unset variable."""
-    env = read_required_env(REQUIRED_ENV)
-    return HasuraAccessConfig(app_secrets_id=env["APP_SECRETS_ID"], graphql_url=env["HASURA_GRAPHQL_URL"])
+load_config = load_hasura_access_config

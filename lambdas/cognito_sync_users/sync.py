@@ -8,10 +8,9 @@ from collections.abc import Mapping
 from lambdas.cognito_sync_users.columns import USERS_INSERT_INPUT, scalar_columns
 from lambdas.cognito_sync_users.config import load_config
 from lambdas.cognito_sync_users.mapping import build_upsert_document, user_row
-from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import ClientSettings
 from lambdas.shared.deadline import Deadline
-from lambdas.shared.hasura import HasuraAdminClient
+from lambdas.shared.hasura import HasuraAdminClient, admin_client
 from lambdas.shared.log import get_logger
 
 # Cognito gives the trigger 5 s and refuses the sign-in when it runs out; stay well inside it.
@@ -36,8 +35,7 @@ def sync_user(attributes: Mapping[str, str]) -> list[str]:
     """Upsert the user the attributes describe; the columns written."""
     deadline = Deadline(SYNC_BUDGET_SECONDS)
     config = load_config()
-    secrets = read_app_secrets(config.app_secrets_id, SECRETS_SETTINGS)
-    hasura = HasuraAdminClient(config.graphql_url, secrets.graphql_admin_secret, HASURA_TIMEOUT_SECONDS)
+    hasura = admin_client(config.app_secrets_id, config.graphql_url, SECRETS_SETTINGS, HASURA_TIMEOUT_SECONDS)
     row, skipped = user_row(attributes, users_columns(hasura))
     if "id" not in row:
         raise MissingUserId("the event's userAttributes have no usable sub")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from lambdas.cognito_trigger.config import load_config
-from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import ClientSettings
 from lambdas.shared.deadline import Deadline
 from lambdas.shared.documents import load_document
-from lambdas.shared.hasura import HasuraAdminClient
+from lambdas.shared.hasura import admin_client
 from lambdas.shared.log import get_logger
 
 CHAT_ROLE = load_document(__file__, "chat_role")
@@ -23,8 +22,7 @@ def chat_role(sub: str) -> str | None:
     try:
         deadline = Deadline(LOOKUP_BUDGET_SECONDS)
         config = load_config()
-        secrets = read_app_secrets(config.app_secrets_id, SECRETS_SETTINGS)
-        hasura = HasuraAdminClient(config.graphql_url, secrets.graphql_admin_secret)
+        hasura = admin_client(config.app_secrets_id, config.graphql_url, SECRETS_SETTINGS)
         member = hasura.execute(CHAT_ROLE, {"id": sub}, timeout=deadline.remaining())["chat_members_by_pk"]
     except Exception as error:
         log.warning("chat role lookup failed; issuing the token without one", error=f"{type(error).__name__}: {error}")

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from lambdas.shared.app_secrets import read_app_secrets
+from lambdas.shared.aws import ClientSettings
+
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
@@ -56,6 +59,17 @@ class HasuraAdminClient:
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
             raise HasuraTransportError("unreachable", f"no answer from {self.url}: {error}") from None
         return _data_of(body, "HTTP 200")
+
+
+def admin_client(
+    app_secrets_id: str,
+    graphql_url: str,
+    secrets_settings: ClientSettings = ClientSettings(),
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS,
+) -> HasuraAdminClient:
+    """A client for `graphql_url` holding the admin secret of the app secret `app_secrets_id` (cached per container)."""
+    secrets = read_app_secrets(app_secrets_id, secrets_settings)
+    return HasuraAdminClient(graphql_url, secrets.graphql_admin_secret, timeout_seconds)
 
 
 def _data_of(body: bytes, status: str) -> dict[str, Any]:

@@ -16,12 +16,11 @@ from tests.client.credentials import SmokeCredentials
 from tests.client.environments import EnvConfig
 from tests.client.errors import SignInFailed
 from tests.client.redaction import redact
-from tests.client.retry import AttemptObserver, RetryPolicy, call_with_retries
+from tests.client.retry import TRANSIENT_STATUSES, AttemptObserver, RetryPolicy, call_with_retries
 from tests.client.timeouts import Timeouts
 
-# Cognito's answers to too many calls, and gateway statuses in front of it: worth another try.
+# Cognito's answers to too many calls: worth another try.
 TRANSIENT_COGNITO_CODES = frozenset({"TooManyRequestsException", "ThrottlingException"})
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 
 @dataclass(frozen=True)

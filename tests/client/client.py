@@ -7,10 +7,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import requests
+from gql import gql
 
 from tests.client.auth import CognitoSession, cognito_client
 from tests.client.credentials import SmokeCredentials
-from tests.client.documents import CREATE_PHENOM, DELETE_PHENOM, GET_PHENOMS
+from tests.client.documents import document_source
 from tests.client.environments import EnvConfig
 from tests.client.errors import GraphQLRequestFailed
 from tests.client.graphql import GraphQLEndpoint
@@ -30,6 +31,9 @@ from tests.client.transfer import ObjectTransfer
 
 DEFAULT_TIMEOUTS = Timeouts()
 DEFAULT_RETRY = RetryPolicy()
+CREATE_PHENOM = gql(document_source("createPhenom"))
+GET_PHENOMS = gql(document_source("getPhenoms"))
+DELETE_PHENOM = gql(document_source("deletePhenom"))
 
 
 def _ignore(_: Attempt) -> None:

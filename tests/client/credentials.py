@@ -7,11 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from tests.client.environments import EnvConfig
 from tests.client.errors import CredentialsUnavailable
 from tests.client.redaction import redact
+from tests.client.timeouts import Timeouts
 
 PASSWORD_VARIABLE = "PHENOM_SMOKE_PASSWORD"
 
@@ -41,8 +40,28 @@ def resolve_smoke_credentials(
     return _from_secret(env, secret)
 
 
+def secretsmanager_client(env: EnvConfig) -> Any:
+    """A secretsmanager client for `env` with the caller's own AWS credentials, bounded in time like every client
+    call. boto3 is imported here, not at module level: the pytest plugin imports this module on every run."""
+    import boto3
+    from botocore.config import Config
+
+    timeouts = Timeouts()
+    return boto3.client(
+        "secretsmanager",
+        region_name=env.region,
+        config=Config(
+            connect_timeout=timeouts.connect_seconds,
+            read_timeout=timeouts.read_seconds,
+            retries={"total_max_attempts": 2},
+        ),
+    )
+
+
 def secretsmanager_reader(client: Any) -> SecretReader:
     """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable."""
+    # The client exists, so botocore is loaded already; importing it at module level would load it on every run.
+    from botocore.exceptions import BotoCoreError, ClientError
 
     def read(secret_id: str) -> str:
         try:

@@ -16,9 +16,8 @@ from gql.transport.requests import RequestsHTTPTransport
 
 from tests.client.errors import GraphQLRequestFailed
 from tests.client.redaction import redact
+from tests.client.retry import TRANSIENT_STATUSES
 from tests.client.timeouts import Timeouts
-
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 
 class GraphQLEndpoint:

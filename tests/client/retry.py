@@ -12,6 +12,8 @@ from tests.client.errors import PhenomClientError
 
 T = TypeVar("T")
 LOG = logging.getLogger("tests.client")
+# Gateway answers in front of Cognito, the engine and S3 that say "not now" rather than "no": worth another try.
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 
 @dataclass(frozen=True)

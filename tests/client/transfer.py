@@ -8,9 +8,9 @@ import requests
 
 from tests.client.errors import TransferFailed
 from tests.client.redaction import redact
+from tests.client.retry import TRANSIENT_STATUSES
 from tests.client.timeouts import Timeouts
 
-TRANSIENT_STATUSES = frozenset({502, 503, 504})
 _S3_ERROR_CODE = re.compile(r"<Code>([^<]{1,100})</Code>")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from graphql import parse, print_ast
 
-from tests.client.documents import DOCUMENTS_DIR
+from tests.client.documents import document_source
 from tests.client.environments import load_environment
 
 pytestmark = pytest.mark.contract
@@ -85,7 +85,7 @@ def test_graphql_requests_send_the_clients_own_documents_with_the_id_token():
         assert request["url"]["raw"] == "{{graphql_url}}"
         assert {"key": "Authorization", "value": "Bearer {{id_token}}", "type": "text"} in request["header"]
         sent = normalised(request["body"]["graphql"]["query"])
-        assert sent == normalised((DOCUMENTS_DIR / f"{operation}.graphql").read_text()), name
+        assert sent == normalised(document_source(operation)), name
         assert isinstance(json.loads(re.sub(r"\{\{(\w+)\}\}", r"\1", request["body"]["graphql"]["variables"])), dict)
 
 

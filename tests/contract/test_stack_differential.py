@@ -13,8 +13,9 @@ import re
 import pytest
 import requests
 
+from tests.contract.sign_in import SignedInUser
 from tests.stack.hasura_engine import EngineConfig, start_engine
-from tests.stack.hasura_project import apply_metadata
+from tests.stack.hasura_project import apply_metadata, metadata_json
 from tests.stack.postgres import free_port
 from tests.stack.stack import HASURA_PROJECT_DIR
 
@@ -53,14 +54,6 @@ PERMISSION_CASES = {
 }
 
 
-def id_token(cognito_client, local_stack, index: int) -> str:
-    user = local_stack.users[index]
-    return cognito_client.initiate_auth(
-        ClientId=local_stack.client_id, AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
-    )["AuthenticationResult"]["IdToken"]
-
-
 def post(graphql_url: str, document: str, variables: dict, headers: dict) -> dict:
     response = requests.post(graphql_url, json={"query": document, "variables": variables}, headers=headers,
                              timeout=HTTP_TIMEOUT_SECONDS)
@@ -75,7 +68,7 @@ def engines(local_stack) -> dict[str, str]:
                           local_stack.action_url)
     other = start_engine(other_kind, config, free_port())
     try:
-        apply_metadata(f"{other.base_url}/v1/metadata", local_stack.admin_secret, HASURA_PROJECT_DIR)
+        apply_metadata(f"{other.base_url}/v1/metadata", local_stack.admin_secret, metadata_json(HASURA_PROJECT_DIR))
         by_kind = {local_stack.stack: local_stack.graphql_url, other_kind: f"{other.base_url}/v1/graphql"}
         yield {"double": by_kind["hermetic"], "hasura": by_kind["docker"]}
     finally:
@@ -83,15 +76,14 @@ def engines(local_stack) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def callers(local_stack, cognito_client) -> dict[str, dict[str, str]]:
+def callers(user_a: SignedInUser, user_b: SignedInUser) -> dict[str, dict[str, str]]:
     """Request headers of each kind of caller in the cases."""
-    token_a = id_token(cognito_client, local_stack, 0)
     return {
-        "a": {"Authorization": f"Bearer {token_a}"},
-        "b": {"Authorization": f"Bearer {id_token(cognito_client, local_stack, 1)}"},
+        "a": {"Authorization": f"Bearer {user_a.id_token}"},
+        "b": {"Authorization": f"Bearer {user_b.id_token}"},
         "none": {},
         "bad-admin": {"x-hasura-admin-secret": "not-the-admin-secret"},
-        "a-as-admin": {"Authorization": f"Bearer {token_a}", "x-hasura-role": "admin"},
+        "a-as-admin": {"Authorization": f"Bearer {user_a.id_token}", "x-hasura-role": "admin"},
     }
 
 

@@ -36,7 +36,7 @@ def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url:
         created = leftovers.phenom_ids_owned_by(database_url, subs)
         locust_run = request.config.stash.get(LOCUST_RUN, None)
         if locust_run is not None:
-            created += [upload.phenom_id for record in locust_run.records for upload in record.uploads]
+            created += [upload.phenom_id for upload in locust_run.uploads]
         leftovers.remove(database_url, s3_client, local_stack.media_bucket, subs, created)
         for user in users:
             cognito_client.admin_delete_user(UserPoolId=local_stack.user_pool_id, Username=user.username)
@@ -58,7 +58,7 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     terminalreporter.write_sep("-", f"phenom load: {SIMULATED_USERS} users for {RUN_SECONDS}s on the local stack")
     for line in table(run.steps, run.total):
         terminalreporter.write_line(line)
-    iterations = sum(len(record.uploads) for record in run.records)
+    iterations = len(run.uploads)
     failed_attempts = sum(record.failed_attempts for record in run.records)
     terminalreporter.write_line(f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
                                 "(retried or reported as failures)")

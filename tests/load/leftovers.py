@@ -21,20 +21,16 @@ class StoredVersion:
 
 def phenom_ids_owned_by(database_url: str, owner_subs: Collection[str]) -> list[str]:
     """Ids of the phenoms rows whose owner is one of `owner_subs`."""
-    with psycopg.connect(database_url) as connection:
-        rows = connection.execute(
-            "SELECT id::text FROM phenoms WHERE owner_id = ANY(%s::uuid[]) ORDER BY id", (list(owner_subs),)
-        ).fetchall()
-    return [row[0] for row in rows]
+    return _column(
+        database_url, "SELECT id::text FROM phenoms WHERE owner_id = ANY(%s::uuid[]) ORDER BY id", owner_subs
+    )
 
 
 def media_keys_of(database_url: str, phenom_ids: Collection[str]) -> list[str]:
     """s3_key of every phenom_media row of one of `phenom_ids`."""
-    with psycopg.connect(database_url) as connection:
-        rows = connection.execute(
-            "SELECT s3_key FROM phenom_media WHERE phenom_id = ANY(%s::uuid[]) ORDER BY s3_key", (list(phenom_ids),)
-        ).fetchall()
-    return [row[0] for row in rows]
+    return _column(
+        database_url, "SELECT s3_key FROM phenom_media WHERE phenom_id = ANY(%s::uuid[]) ORDER BY s3_key", phenom_ids
+    )
 
 
 def stored_versions(s3, bucket: str, phenom_ids: Collection[str]) -> list[StoredVersion]:
@@ -52,6 +48,12 @@ def remove(database_url: str, s3, bucket: str, owner_subs: Collection[str], phen
     for start in range(0, len(versions), 1000):
         batch = [{"Key": version.key, "VersionId": version.version_id} for version in versions[start : start + 1000]]
         s3.delete_objects(Bucket=bucket, Delete={"Objects": batch, "Quiet": True})
+
+
+def _column(database_url: str, query: str, uuids: Collection[str]) -> list[str]:
+    """The one column `query` selects, run with `uuids` as its uuid[] parameter."""
+    with psycopg.connect(database_url) as connection:
+        return [row[0] for row in connection.execute(query, (list(uuids),)).fetchall()]
 
 
 def _media_versions(s3, bucket: str) -> Iterator[StoredVersion]:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tests.client.redaction import redact
 from tests.load.locust_stats import StepStats, read_stats
-from tests.load.records import UserRecord, read_records
+from tests.load.records import UploadRecord, UserRecord, read_records
 from tests.load.target import RESULTS_VARIABLE, STACK_FIELDS, STACK_FILE_VARIABLE, USERS_VARIABLE
 from tests.stack.endpoints import StackUser
 
@@ -41,6 +41,11 @@ class LocustRun:
     total: StepStats
     records: list[UserRecord]
     log_tail: str
+
+    @property
+    def uploads(self) -> list[UploadRecord]:
+        """Every iteration of every user, in record order."""
+        return [upload for record in self.records for upload in record.uploads]
 
 
 def run_locust(

@@ -24,15 +24,14 @@ from typing import TypeVar
 
 from locust import User, constant, events, task
 
-from tests.client import Attempt, PhenomClient, PhenomClientError
-from tests.client.redaction import redact
+from tests.client import Attempt, PhenomClient
 from tests.load.records import LoadObject, UploadRecord, UserRecord, write_records
 from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
+from tests.smoke.roundtrip import LIST_LIMIT
+from tests.smoke.steps import describe
 
 T = TypeVar("T")
 REQUEST_TYPE = "phenom"
-# The client's largest page: each user's own rows, so a user's newest phenom is always on it.
-LIST_LIMIT = 100
 
 
 class StepFailed(Exception):
@@ -137,7 +136,7 @@ class PhenomUser(User):
         try:
             result = action()
         except Exception as error:  # noqa: BLE001 - every failure of a step is a failed request, whatever raised
-            message = redact(str(error) if isinstance(error, PhenomClientError) else f"{type(error).__name__}: {error}")
+            message = describe(error)
             self.record.failures.append(f"{name}: {message}")
             self._fire(name, started, StepFailed(message))
             raise StepFailed(message) from None

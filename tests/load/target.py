@@ -25,6 +25,7 @@ from tests.client import (
     resolve_smoke_credentials,
     secretsmanager_reader,
 )
+from tests.client.credentials import secretsmanager_client
 
 ENV_VARIABLE = "PHENOM_LOAD_ENV"
 STACK_FILE_VARIABLE = "PHENOM_LOAD_STACK_FILE"
@@ -52,7 +53,8 @@ def load_target(env_name: str, stack_file: str | None, environ: Mapping[str, str
         env = load_environment(env_name)
         if users:
             return LoadTarget(env, users)
-        return LoadTarget(env, (resolve_smoke_credentials(env, environ=environ, read_secret=_secret_reader(env)),))
+        read_secret = secretsmanager_reader(secretsmanager_client(env))
+        return LoadTarget(env, (resolve_smoke_credentials(env, environ=environ, read_secret=read_secret),))
     if not stack_file:
         raise ConfigurationError(
             f"--phenom-env local needs the running stack: start `phenom-stack up --json > stack.json` and pass "
@@ -88,11 +90,7 @@ def _read_stack(path: Path) -> dict:
         ) from None
     missing = [name for name in STACK_FIELDS if name not in stack]
     if missing:
-        raise ConfigurationError(f"the stack file {path} has no {', '.join(missing)}: write `phenom-stack up --json`'s line to it")
+        raise ConfigurationError(
+            f"the stack file {path} has no {', '.join(missing)}: write `phenom-stack up --json`'s line to it"
+        )
     return stack
-
-
-def _secret_reader(env: EnvConfig):
-    import boto3
-
-    return secretsmanager_reader(boto3.client("secretsmanager", region_name=env.region))

@@ -29,7 +29,7 @@ def test_every_simulated_user_ran_and_no_request_failed(locust_run):
 
 def test_every_created_phenom_was_listed_to_its_owner(locust_run):
     # GIVEN every phenom a user created
-    uploads = [upload for record in locust_run.records for upload in record.uploads]
+    uploads = locust_run.uploads
 
     # THEN getPhenoms, called by its creator right after the upload, listed it
     unlisted = [upload.phenom_id for upload in uploads if not upload.listed_to_owner]
@@ -52,7 +52,7 @@ def test_no_user_was_shown_another_users_phenom(locust_run):
 
 def test_every_uploaded_object_had_the_right_bytes_before_deletion(locust_run):
     # GIVEN every iteration's upload and what its signed_uri returned before deletePhenom
-    uploads = [upload for record in locust_run.records for upload in record.uploads]
+    uploads = locust_run.uploads
 
     # THEN every download's sha256 is the upload's
     mismatched = [(upload.key, upload.downloaded_sha256) for upload in uploads if not upload.bytes_matched]
@@ -61,7 +61,7 @@ def test_every_uploaded_object_had_the_right_bytes_before_deletion(locust_run):
 
 def test_every_create_was_deleted_once_with_no_duplicate_id_or_key(locust_run):
     # GIVEN the ids and keys createPhenom returned and the deletes that answered
-    uploads = [upload for record in locust_run.records for upload in record.uploads]
+    uploads = locust_run.uploads
     ids = Counter(upload.phenom_id for upload in uploads)
     keys = Counter(upload.key for upload in uploads)
     deleted = [upload for upload in uploads if upload.deleted]
@@ -75,7 +75,7 @@ def test_every_create_was_deleted_once_with_no_duplicate_id_or_key(locust_run):
 
 def test_no_rows_are_left_for_the_load_users(locust_run, load_users, database_url):
     # GIVEN the run is over
-    created = [upload.phenom_id for record in locust_run.records for upload in record.uploads]
+    created = [upload.phenom_id for upload in locust_run.uploads]
 
     # WHEN the database is asked for the load users' phenoms and the created phenoms' media
     phenoms = leftovers.phenom_ids_owned_by(database_url, [user.sub for user in load_users])
@@ -87,7 +87,7 @@ def test_no_rows_are_left_for_the_load_users(locust_run, load_users, database_ur
 
 def test_no_object_versions_are_left_under_the_created_phenoms(locust_run, local_stack, s3_client):
     # GIVEN every phenom the run created
-    created = [upload.phenom_id for record in locust_run.records for upload in record.uploads]
+    created = [upload.phenom_id for upload in locust_run.uploads]
 
     # WHEN the versioned media bucket lists media/ with its versions and delete markers
     left = leftovers.stored_versions(s3_client, local_stack.media_bucket, created)

@@ -6,20 +6,22 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 
-from tests.client.credentials import SmokeCredentials, resolve_smoke_credentials, secretsmanager_reader
+from tests.client.credentials import (
+    SmokeCredentials,
+    resolve_smoke_credentials,
+    secretsmanager_client,
+    secretsmanager_reader,
+)
 from tests.client.environments import LOCAL, EnvConfig, environment_section, load_environment
 from tests.client.errors import ConfigurationError, CredentialsUnavailable
-from tests.client.timeouts import Timeouts
 from tests.smoke.report import git_revision
 
 SELECTED_ENV = pytest.StashKey[EnvConfig]()
 _SECTION = pytest.StashKey[dict[str, str]]()
+_REVISION = pytest.StashKey[str]()
 _POSITIVE_CONTRACT = re.compile(r"(?<!not )\bcontract\b")
 
 
@@ -53,7 +55,14 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         target = f"local stack (--stack {config.getoption('stack')}; its URLs are printed once it starts)"
     else:
         target = f"{section.get('graphql_url')} (region {section.get('region')}, pool {section.get('user_pool_id')})"
-    return [f"phenom env: {name}: {target}", f"git revision: {git_revision(config.rootpath)}"]
+    return [f"phenom env: {name}: {target}", f"git revision: {revision(config)}"]
+
+
+def revision(config: pytest.Config) -> str:
+    """The checkout's git revision, asked of git once per run (the header and the round-trip report both show it)."""
+    if _REVISION not in config.stash:
+        config.stash[_REVISION] = git_revision(config.rootpath)
+    return config.stash[_REVISION]
 
 
 @pytest.fixture(scope="session")
@@ -74,27 +83,13 @@ def phenom_env(request: pytest.FixtureRequest) -> EnvConfig:
 @pytest.fixture(scope="session")
 def smoke_credentials(request: pytest.FixtureRequest, phenom_env: EnvConfig) -> SmokeCredentials:
     """The smoke user's credentials from PHENOM_SMOKE_PASSWORD, else the env's secret; fails (never skips) without."""
-    secrets = request.getfixturevalue("secrets_client") if phenom_env.is_local else _secretsmanager(phenom_env)
+    secrets = request.getfixturevalue("secrets_client") if phenom_env.is_local else secretsmanager_client(phenom_env)
     try:
         return resolve_smoke_credentials(phenom_env, environ=os.environ, read_secret=secretsmanager_reader(secrets))
     except CredentialsUnavailable as error:
         problem = str(error)
     # Failing outside the except block keeps the message to one line, without the chained traceback.
     pytest.fail(problem, pytrace=False)
-
-
-def _secretsmanager(env: EnvConfig) -> Any:
-    """A secretsmanager client with the caller's own AWS credentials, bounded in time like every client call."""
-    timeouts = Timeouts()
-    return boto3.client(
-        "secretsmanager",
-        region_name=env.region,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 2},
-        ),
-    )
 
 
 def _contract_refusal(name: str) -> str:

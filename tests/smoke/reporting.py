@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.plugins.environment import SELECTED_ENV
-from tests.smoke.report import build_report, git_revision, table_lines
+from tests.plugins.environment import SELECTED_ENV, revision
+from tests.smoke.report import build_report, table_lines
 from tests.smoke.roundtrip import RoundTripOutcome
 from tests.smoke.steps import describe
 
 _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()
-_REVISION = pytest.StashKey[str]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -70,11 +69,9 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def _report(config: pytest.Config) -> dict[str, Any]:
     outcomes = config.stash.get(_OUTCOMES, [])
     setup_errors = config.stash.get(_SETUP_ERRORS, [])
-    if _REVISION not in config.stash:
-        config.stash[_REVISION] = git_revision(config.rootpath)
     return build_report(
         config.getoption("env"),
-        config.stash[_REVISION],
+        revision(config),
         outcomes[-1] if outcomes else None,
         setup_errors[-1] if setup_errors else None,
     )

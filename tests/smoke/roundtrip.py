@@ -7,11 +7,15 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from tests.client.client import PhenomClient
 from tests.client.errors import GraphQLRequestFailed, PhenomClientError
 from tests.client.models import CreatedPhenom, Phenom
 from tests.smoke.steps import CheckFailed, StepFailed, StepRunner
+
+if TYPE_CHECKING:
+    # Only annotated here: the reporting plugin imports this module on every pytest run, gql and boto3 stay out.
+    from tests.client.client import PhenomClient
 
 ROUNDTRIP_STEPS = ("sign in", "createPhenom", "upload", "getPhenoms", "download", "deletePhenom")
 TEST_DATA_PREFIX = "phenom-smoke-"

@@ -114,7 +114,7 @@ def _create_refresh_token(original, pool: CognitoIdpUserPool, client_id: str, us
     arn = _trigger_arn(pool, "PostAuthentication")
     if arn:
         event = _event(pool, "PostAuthentication_Authentication", client_id, pool._get_user(username))
-        event["request"].update({"newDeviceUsed": False, "clientMetadata": {}})
+        event["request"]["newDeviceUsed"] = False
         _active.call("PostAuthentication", arn, event)
     refresh_token, origin_jti = original(pool, client_id, username)
     with _active.lock:
@@ -145,7 +145,6 @@ def _pre_token_generation(pool: CognitoIdpUserPool, arn: str, client_id: str, us
             "iamRolesToOverride": [group.role_arn for group in groups if group.role_arn],
             "preferredRole": next((group.role_arn for group in groups if group.role_arn), None),
         },
-        "clientMetadata": {},
     })
     event["response"] = {"claimsOverrideDetails": None}
     details = (_active.call("PreTokenGeneration", arn, event).get("response") or {}).get("claimsOverrideDetails")
@@ -197,9 +196,7 @@ def _confirm_forgot_password(original, backend: CognitoIdpBackend, client_id: st
 def _post_confirmation(pool: CognitoIdpUserPool, source: str, client_id: str, username: str) -> None:
     arn = _trigger_arn(pool, "PostConfirmation")
     if arn:
-        event = _event(pool, source, client_id, pool._get_user(username))
-        event["request"]["clientMetadata"] = {}
-        _active.call("PostConfirmation", arn, event)
+        _active.call("PostConfirmation", arn, _event(pool, source, client_id, pool._get_user(username)))
 
 
 def _pool_of_client(backend: CognitoIdpBackend, client_id: str) -> CognitoIdpUserPool:
@@ -219,6 +216,7 @@ def _trigger_arn(pool: CognitoIdpUserPool, trigger: str) -> str | None:
 
 
 def _event(pool: CognitoIdpUserPool, source: str, client_id: str, user) -> dict:
+    """The fields every trigger event has; clientMetadata stays empty because moto drops a call's ClientMetadata."""
     attributes = {attribute["Name"]: attribute["Value"] for attribute in user.attributes}
     attributes["cognito:user_status"] = getattr(user.status, "value", user.status)
     return {
@@ -228,7 +226,7 @@ def _event(pool: CognitoIdpUserPool, source: str, client_id: str, user) -> dict:
         "userPoolId": pool.id,
         "userName": user.username,
         "callerContext": {"awsSdkVersion": SDK_VERSION, "clientId": client_id},
-        "request": {"userAttributes": attributes},
+        "request": {"userAttributes": attributes, "clientMetadata": {}},
         "response": {},
     }
 

@@ -10,13 +10,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import requests
-
-from tests.stack.errors import StackStartError
-from tests.stack.hasura_project import replace_metadata_body
-
-ADMIN_API_TIMEOUT_SECONDS = 60
-
 
 class Engine(Protocol):
     """A started engine: where it listens and how to stop it."""
@@ -90,19 +83,3 @@ def start_engine(kind: str, config: EngineConfig, port: int) -> Engine:
         # A half-started engine (container created, never healthy) is still there to remove.
         server.stop()
         raise
-
-
-def register_sources(metadata_url: str, admin_secret: str, metadata: dict) -> None:
-    """Give a fresh engine the project's database sources, without tables, so migrations can run on them.
-
-    Production's engine has had its `default` source all along; a new one has none until metadata names it, and
-    the graphql container's environment (no HASURA_GRAPHQL_DATABASE_URL) adds none by itself.
-    """
-    sources_only = {"version": metadata["version"],
-                    "sources": [{**source, "tables": []} for source in metadata.get("sources", [])]}
-    response = requests.post(metadata_url, json=replace_metadata_body(sources_only),
-                             headers={"x-hasura-admin-secret": admin_secret}, timeout=ADMIN_API_TIMEOUT_SECONDS)
-    if response.status_code != 200:
-        raise StackStartError(
-            f"registering the database sources failed with HTTP {response.status_code}: {response.text[:2000]}"
-        )

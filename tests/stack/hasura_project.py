@@ -3,7 +3,8 @@
 `migrations()` lists the SQL migrations in version order; `metadata_json()` builds the single JSON object
 that `replace_metadata` accepts: `!include` resolved relative to the including file, and actions.yaml merged
 with actions.graphql into `actions[].definition` and `custom_types` exactly like `hasura metadata apply`
-builds them. `apply_migrations()` / `apply_metadata()` send them to a real engine or to the engine double.
+builds them. `register_sources()`, `apply_migrations()` and `apply_metadata()` send them to a real engine or to
+the engine double.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import yaml
 from graphql import parse as parse_graphql
 from graphql import print_ast
 from graphql.language import ast as gql_ast
+
+from tests.stack.errors import StackError
 
 INCLUDE_PREFIX = "!include "
 DEFAULT_DATABASE = "default"
@@ -38,7 +41,7 @@ OPTIONAL_METADATA_FILES = (
 )
 
 
-class HasuraProjectError(Exception):
+class HasuraProjectError(StackError):
     """The hasura/ project cannot be read or applied; the message names the file or the engine's answer."""
 
 
@@ -240,7 +243,18 @@ def apply_migrations(query_url: str, admin_secret: str, project_dir: Path | str)
     return applied
 
 
-def apply_metadata(metadata_url: str, admin_secret: str, project_dir: Path | str) -> dict:
-    """replace_metadata with the project's metadata (inconsistency refused); return the engine's answer."""
-    return _post(metadata_url, admin_secret, replace_metadata_body(metadata_json(project_dir)), "replace_metadata")
+def register_sources(metadata_url: str, admin_secret: str, metadata: dict) -> None:
+    """Give a fresh engine the metadata's database sources, without tables, so migrations can run on them.
+
+    Production's engine has had its `default` source all along; a new one has none until metadata names it, and
+    the graphql container's environment (no HASURA_GRAPHQL_DATABASE_URL) adds none by itself.
+    """
+    sources_only = {"version": metadata["version"],
+                    "sources": [{**source, "tables": []} for source in metadata.get("sources", [])]}
+    _post(metadata_url, admin_secret, replace_metadata_body(sources_only), "registering the database sources")
+
+
+def apply_metadata(metadata_url: str, admin_secret: str, metadata: dict) -> dict:
+    """replace_metadata with `metadata` (from metadata_json; inconsistency refused); return the engine's answer."""
+    return _post(metadata_url, admin_secret, replace_metadata_body(metadata), "replace_metadata")
 

@@ -27,8 +27,8 @@ from tests.stack.aws_clients import aws_client
 from tests.stack.child_process import REPO_ROOT
 from tests.stack.docker_engine import resolve_stack_kind
 from tests.stack.endpoints import LocalStack
-from tests.stack.hasura_engine import EngineConfig, jwt_secret_config, register_sources, start_engine
-from tests.stack.hasura_project import apply_metadata, apply_migrations, metadata_json
+from tests.stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
+from tests.stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
 from tests.stack.lambda_functions import ACTION_HANDLER, COGNITO_SYNC_USERS, COGNITO_TRIGGER, FUNCTIONS
 from tests.stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
 from tests.stack.moto_server import moto_url, start_moto_server
@@ -124,10 +124,10 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             "hasura", start_engine, kind, EngineConfig(database_url, admin_secret, jwt_config, action_url), engine_port,
         )
         cleanup.callback(engine.stop)
-        clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret,
-                   metadata_json(HASURA_PROJECT_DIR))
+        metadata = metadata_json(HASURA_PROJECT_DIR)
+        clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
-        clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, HASURA_PROJECT_DIR)
+        clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
 
         trigger_hosts.result()
         users = clock.time("users", create_users, cognito, secretsmanager, pool)

@@ -8,10 +8,14 @@ import uuid
 from types import SimpleNamespace
 from typing import Any
 
+from lambdas.action_handler import handler as action_handler
 from tests.unit.tokens import APP_CLIENT_ID, USER_POOL_ID
 
+DEFAULT_REQUEST_ID = "unit-request-1"
 
-def lambda_context(request_id: str = "unit-request-1") -> SimpleNamespace:
+
+def lambda_context(request_id: str = DEFAULT_REQUEST_ID) -> SimpleNamespace:
+    """The parts of a Lambda context object the handlers read."""
     return SimpleNamespace(aws_request_id=request_id, function_name="phenom-unit-function")
 
 
@@ -61,3 +65,8 @@ def reply_of(response: dict[str, Any]) -> tuple[int, Any]:
     """(status, parsed JSON body) of a Function URL reply."""
     assert response["headers"]["content-type"] == "application/json"
     return response["statusCode"], json.loads(response["body"])
+
+
+def handler_reply(event: Any, request_id: str = DEFAULT_REQUEST_ID) -> tuple[int, Any]:
+    """(status, parsed JSON body) of the action handler's reply to `event`, invoked as Lambda would."""
+    return reply_of(action_handler.handler(event, lambda_context(request_id)))

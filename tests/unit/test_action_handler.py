@@ -11,7 +11,7 @@ from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.config import REQUIRED_ENV
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
-from tests.unit.events import action_body, function_url_event, lambda_context, reply_of
+from tests.unit.events import action_body, function_url_event, handler_reply
 from tests.unit.fake_hasura import graphql_error
 from tests.unit.fixture_values import ADMIN_SECRET
 
@@ -22,7 +22,7 @@ CREATE_INPUT = {"input": {"lat": 1.0, "lng": 2.0, "filenames": ["a.jpg"], "media
 
 
 def _call(event):
-    return reply_of(action_handler.handler(event, lambda_context(REQUEST_ID)))
+    return handler_reply(event, REQUEST_ID)
 
 
 def test_unknown_action_is_not_supported(action_services, id_token):
@@ -47,7 +47,7 @@ def test_malformed_body_is_a_bad_request(action_services, id_token):
     ids=["none", "empty", "numeric-body", "headers-not-object", "authorization-not-string"],
 )
 def test_junk_events_get_a_4xx(action_services, event):
-    status, error = reply_of(action_handler.handler(event, lambda_context()))
+    status, error = handler_reply(event)
     assert 400 <= status < 500
     assert {"message", "extensions"} <= error.keys()
 

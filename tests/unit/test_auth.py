@@ -10,6 +10,7 @@ from lambdas.action_handler import auth
 from lambdas.action_handler.auth import Caller, JwksUnavailable, TokenVerifier
 from lambdas.action_handler.config import ActionConfig
 from lambdas.action_handler.errors import InvalidJwt
+from lambdas.action_handler.services import ActionServices
 from tests.loopback_http import Reply
 from tests.unit.tokens import (
     JWKS_PATH,
@@ -25,10 +26,15 @@ from tests.unit.tokens import (
 pytestmark = pytest.mark.unit
 
 
+def _new_verifier(config: ActionConfig) -> TokenVerifier:
+    """A fresh verifier with an empty JWKS cache, built as the handler builds it."""
+    return ActionServices(config).verifier
+
+
 @pytest.fixture
 def verifier(action_config: ActionConfig) -> TokenVerifier:
     """A verifier of the unit-test pool, as the handler builds it."""
-    return TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
+    return _new_verifier(action_config)
 
 
 def test_valid_id_token_gives_the_caller_from_its_claims(verifier, signing_key):
@@ -126,7 +132,7 @@ def test_unknown_kid_refetches_the_jwks_and_finds_a_rotated_key(
 ):
     # GIVEN a verifier with no refetch cooldown that has cached the JWKS before the pool rotated in a new key
     monkeypatch.setattr(auth, "JWKS_REFETCH_COOLDOWN_SECONDS", 0.0)
-    verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
+    verifier = _new_verifier(action_config)
     verifier.caller_from_token(signed_token(signing_key, id_claims()))
     rotated = new_signing_key("rotated-key")
     loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(signing_key, rotated)))
@@ -139,13 +145,13 @@ def test_unknown_kid_refetches_the_jwks_and_finds_a_rotated_key(
 
 def test_unreachable_jwks_is_not_blamed_on_the_token(action_config, loopback_server, signing_key):
     loopback_server.route("GET", JWKS_PATH, lambda request: Reply(503, {"message": "unavailable"}))
-    verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
+    verifier = _new_verifier(action_config)
     with pytest.raises(JwksUnavailable):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))
 
 
 def test_jwks_key_of_another_algorithm_is_refused(action_config, loopback_server, signing_key):
     loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, {"keys": [{**signing_key.public_jwk, "alg": "RS512"}]}))
-    verifier = TokenVerifier(action_config.jwks_url, action_config.issuer, action_config.app_client_id)
+    verifier = _new_verifier(action_config)
     with pytest.raises(InvalidJwt, match="not an RS256 key"):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))

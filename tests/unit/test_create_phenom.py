@@ -7,10 +7,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.create_phenom import CREATE_PHENOM
+from tests.unit.events import action_body, function_url_event, handler_reply
 from tests.unit.fixture_values import ADMIN_SECRET, MEDIA_BUCKET
-from tests.unit.events import action_body, function_url_event, lambda_context, reply_of
 from tests.unit.tokens import id_claims, signed_token
 
 pytestmark = pytest.mark.unit
@@ -34,7 +33,7 @@ def hasura_accepts_creates(fake_hasura):
 
 def _create(token, action_input=CREATE_INPUT, session_variables=None):
     event = function_url_event(action_body("createPhenom", {"input": action_input}, session_variables), token)
-    return reply_of(action_handler.handler(event, lambda_context()))
+    return handler_reply(event)
 
 
 def test_create_answers_phenom_id_and_one_upload_per_file(action_services, hasura_accepts_creates, id_token):

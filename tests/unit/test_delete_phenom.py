@@ -6,8 +6,7 @@ import uuid
 
 import pytest
 
-from lambdas.action_handler import handler as action_handler
-from tests.unit.events import action_body, function_url_event, lambda_context, reply_of
+from tests.unit.events import action_body, function_url_event, handler_reply
 from tests.unit.fixture_values import MEDIA_BUCKET
 
 pytestmark = pytest.mark.unit
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.unit
 
 def _delete(token, phenom_id):
     event = function_url_event(action_body("deletePhenom", {"phenomId": phenom_id}), token)
-    return reply_of(action_handler.handler(event, lambda_context()))
+    return handler_reply(event)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from lambdas.action_handler import handler as action_handler
-from tests.unit.events import action_body, function_url_event, lambda_context, reply_of
+from tests.unit.events import action_body, function_url_event, handler_reply
 from tests.unit.fixture_values import MEDIA_BUCKET
 
 pytestmark = pytest.mark.unit
@@ -36,9 +35,14 @@ def _phenom_row(media_states: list[str]) -> dict:
     }
 
 
+def _marks_uploaded(variables: dict) -> tuple[int, dict]:
+    """Hasura's answer to MarkMediaUploaded: every id it was given was pending."""
+    return 200, {"data": {"update_phenom_media": {"affected_rows": len(variables["ids"])}}}
+
+
 def _get(token, action_input=None):
     event = function_url_event(action_body("getPhenoms", {} if action_input is None else action_input), token)
-    return reply_of(action_handler.handler(event, lambda_context()))
+    return handler_reply(event)
 
 
 @pytest.fixture
@@ -46,7 +50,7 @@ def stored_rows(fake_hasura):
     """Two phenoms in the fake Hasura: one with a pending and an uploaded media, one without media."""
     rows = [_phenom_row(["pending", "uploaded"]), _phenom_row([])]
     fake_hasura.answer("GetPhenoms", {"phenoms": rows})
-    fake_hasura.answer("MarkMediaUploaded", lambda variables: (200, {"data": {"update_phenom_media": {"affected_rows": len(variables["ids"])}}}))
+    fake_hasura.answer("MarkMediaUploaded", _marks_uploaded)
     return rows
 
 
@@ -110,7 +114,7 @@ def test_many_pending_media_are_each_matched_to_their_own_object(action_services
     # GIVEN more pending files than are checked at once, every third of them uploaded
     row = _phenom_row(["pending"] * 20)
     fake_hasura.answer("GetPhenoms", {"phenoms": [row]})
-    fake_hasura.answer("MarkMediaUploaded", lambda variables: (200, {"data": {"update_phenom_media": {"affected_rows": 1}}}))
+    fake_hasura.answer("MarkMediaUploaded", _marks_uploaded)
     uploaded = row["media"][::3]
     for media in uploaded:
         s3.put_object(Bucket=MEDIA_BUCKET, Key=media["s3_key"], Body=b"bytes")

@@ -11,7 +11,7 @@ import pytest
 
 from lambdas.shared.app_secrets import AppSecretsError, read_app_secrets
 from lambdas.shared.config import MissingEnvironmentVariable, read_optional_env, read_required_env
-from lambdas.shared.hasura import HasuraAdminClient, HasuraGraphQLError, HasuraTransportError
+from lambdas.shared.hasura import HasuraAdminClient, HasuraGraphQLError, HasuraTransportError, admin_client
 from lambdas.shared.log import REDACTED, JsonFormatter, bind_request_id, get_logger, redact, request_id_from
 from tests.unit.events import lambda_context
 from tests.unit.fake_hasura import GRAPHQL_PATH, graphql_error
@@ -61,26 +61,35 @@ def test_malformed_app_secret_is_reported_without_its_value(aws, secret_string):
     assert secret_string not in str(refused.value)
 
 
-def test_hasura_client_sends_the_admin_secret_and_returns_data(fake_hasura):
+@pytest.fixture
+def hasura_client(fake_hasura) -> HasuraAdminClient:
+    """An admin client of the fake Hasura."""
+    return HasuraAdminClient(fake_hasura.url, ADMIN_SECRET)
+
+
+def test_hasura_client_sends_the_admin_secret_and_returns_data(fake_hasura, hasura_client):
     fake_hasura.answer("Ping", {"__typename": "query_root"})
-    client = HasuraAdminClient(fake_hasura.url, ADMIN_SECRET)
-    assert client.execute(PING, {"a": 1}) == {"__typename": "query_root"}
+    assert hasura_client.execute(PING, {"a": 1}) == {"__typename": "query_root"}
     [call] = fake_hasura.calls
     assert (call.admin_secret, call.variables) == (ADMIN_SECRET, {"a": 1})
-    assert ADMIN_SECRET not in repr(client)
+    assert ADMIN_SECRET not in repr(hasura_client)
 
 
-def test_hasura_errors_carry_code_and_message(fake_hasura):
+def test_admin_client_holds_the_app_secrets_admin_secret(app_secret, fake_hasura):
+    assert admin_client(app_secret, fake_hasura.url, timeout_seconds=2.5) == HasuraAdminClient(fake_hasura.url, ADMIN_SECRET, 2.5)
+
+
+def test_hasura_errors_carry_code_and_message(fake_hasura, hasura_client):
     fake_hasura.answer("Ping", graphql_error("validation-failed", "field 'x' not found in type: 'query_root'"))
     with pytest.raises(HasuraGraphQLError) as failed:
-        HasuraAdminClient(fake_hasura.url, ADMIN_SECRET).execute(PING)
+        hasura_client.execute(PING)
     assert (failed.value.code, failed.value.message) == ("validation-failed", "field 'x' not found in type: 'query_root'")
 
 
-def test_hasura_errors_on_a_4xx_status_are_read_too(fake_hasura):
+def test_hasura_errors_on_a_4xx_status_are_read_too(fake_hasura, hasura_client):
     fake_hasura.answer("Ping", lambda variables: (400, {"errors": [{"message": "bad", "extensions": {"code": "parse-failed"}}]}))
     with pytest.raises(HasuraGraphQLError) as failed:
-        HasuraAdminClient(fake_hasura.url, ADMIN_SECRET).execute(PING)
+        hasura_client.execute(PING)
     assert failed.value.code == "parse-failed"
 
 
@@ -89,10 +98,10 @@ def test_hasura_errors_on_a_4xx_status_are_read_too(fake_hasura):
     [((502, b"<html>bad gateway</html>"), "not-json"), ((200, [1]), "not-graphql"), ((200, {"data": None}), "not-graphql")],
     ids=["html", "array", "no-data"],
 )
-def test_answers_that_are_not_graphql_are_transport_errors(fake_hasura, reply, code):
+def test_answers_that_are_not_graphql_are_transport_errors(fake_hasura, hasura_client, reply, code):
     fake_hasura.answer("Ping", lambda variables: reply)
     with pytest.raises(HasuraTransportError) as failed:
-        HasuraAdminClient(fake_hasura.url, ADMIN_SECRET).execute(PING)
+        hasura_client.execute(PING)
     assert failed.value.code == code
 
 
@@ -101,10 +110,10 @@ def test_unreachable_hasura_is_a_transport_error():
         HasuraAdminClient(f"http://127.0.0.1:9{GRAPHQL_PATH}", ADMIN_SECRET).execute(PING)
 
 
-def test_slow_hasura_times_out(fake_hasura):
+def test_slow_hasura_times_out(fake_hasura, hasura_client):
     fake_hasura.hold("Ping")
     with pytest.raises(HasuraTransportError, match="timed out"):
-        HasuraAdminClient(fake_hasura.url, ADMIN_SECRET).execute(PING, timeout=0.2)
+        hasura_client.execute(PING, timeout=0.2)
 
 
 def test_redact_hides_sensitive_keys_and_jwt_like_values():

@@ -28,7 +28,7 @@ def test_valid_create_input():
     ("field", "value"),
     [
         ("lat", 90.0001), ("lat", -91), ("lat", float("nan")), ("lat", float("inf")), ("lat", True), ("lat", "10"),
-        ("lat", None), ("lng", 180.5), ("lng", float("-inf")), ("lng", False), ("lng", [1]),
+        ("lat", None), ("lat", 10**400), ("lng", 180.5), ("lng", float("-inf")), ("lng", False), ("lng", [1]),
         ("filenames", []), ("filenames", [""]), ("filenames", ["  "]), ("filenames", ["f"] * 11), ("filenames", "a.jpg"), ("filenames", ["a", 3]),
         ("filenames", ["x" * 1025]), ("media_type", "document"), ("media_type", None), ("media_type", ["image"]),
     ],

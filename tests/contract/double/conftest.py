@@ -90,12 +90,12 @@ def start_double(double_database_url: str, double_jwks_url: str, action_handler_
 
 
 @pytest.fixture(scope="session")
-def hasura_double(start_double) -> Iterator[DoubleEndpoints]:
+def hasura_double(start_double, project_metadata: dict) -> Iterator[DoubleEndpoints]:
     """The double with the project's migrations (through /v2/query) and metadata applied."""
     double, endpoints = start_double()
     try:
         apply_migrations(endpoints.query_url, endpoints.admin_secret, HASURA_PROJECT_DIR)
-        apply_metadata(endpoints.metadata_url, endpoints.admin_secret, HASURA_PROJECT_DIR)
+        apply_metadata(endpoints.metadata_url, endpoints.admin_secret, project_metadata)
         yield endpoints
     finally:
         double.stop()

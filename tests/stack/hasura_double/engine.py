@@ -58,8 +58,9 @@ class Engine:
         url, problems = source_url(metadata, self.env, self.database_url)
         return build_state(metadata, url, self.read_catalog(url) if catalog is None else catalog, self.env, problems)
 
-    def authenticate(self, headers: dict[str, str]) -> Session:
-        return self.authenticator.authenticate(headers)
+    def authenticate(self, headers: list[tuple[str, str]]) -> Session:
+        """The session of a request, from its headers as received (HTTP header names are case-insensitive)."""
+        return self.authenticator.authenticate({name.lower(): value for name, value in headers})
 
     def graphql(self, headers: list[tuple[str, str]], body: bytes) -> tuple[str, list[str]]:
         """(response JSON, Set-Cookie values) for a /v1/graphql request; errors are answered as data.
@@ -79,7 +80,7 @@ class Engine:
     def _one_request(self, headers: list[tuple[str, str]], request) -> tuple[str, list[str]]:
         session = None
         try:
-            session = self.authenticate({name.lower(): value for name, value in headers})
+            session = self.authenticate(headers)
             state = self.state
             role_schema = state.schemas.get(session.role)
             operation = prepare(request, role_schema)
@@ -96,7 +97,7 @@ class Engine:
 
     def admin_session(self, headers: list[tuple[str, str]]) -> Session:
         """The session of a metadata/query API request, which must be the admin's."""
-        session = self.authenticate({name.lower(): value for name, value in headers})
+        session = self.authenticate(headers)
         if not session.is_admin:
             raise HasuraError("access-denied", "restricted access : admin only")
         return session

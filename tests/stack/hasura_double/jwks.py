@@ -55,12 +55,16 @@ class JwksCache:
 
     def keys(self) -> list[SigningKey]:
         """The current keys; raises JwksUnavailable when none were ever fetched."""
-        if self._keys is not None and (self._refresh_at is None or time.monotonic() < self._refresh_at):
+        if self._fresh():
             return self._keys
         with self._lock:
-            if self._keys is None or (self._refresh_at is not None and time.monotonic() >= self._refresh_at):
+            # Another thread may have fetched while this one waited for the lock.
+            if not self._fresh():
                 self._fetch()
             return self._keys
+
+    def _fresh(self) -> bool:
+        return self._keys is not None and (self._refresh_at is None or time.monotonic() < self._refresh_at)
 
     def _fetch(self) -> None:
         try:

@@ -90,8 +90,13 @@ class TableResolver:
                 self._permissions(tracked, entry)
         return self.tables
 
-    def _where(self, tracked: TrackedTable) -> str:
-        return f"table {tracked.table.name} in source {self.source_name}"
+    def _record(self, tracked: TrackedTable, entry: dict, item: dict, object_type: str, object_name: str,
+                within: str, error: ValueError) -> None:
+        """Note an item of the table's entry that does not resolve, named and worded as Hasura reports it."""
+        self.inconsistent.append(_inconsistent(
+            object_type, f"{object_type} {object_name} in table {tracked.table.name} in source {self.source_name}",
+            f'in table "{tracked.table.name}": {within}: {error}',
+            dict(item, source=self.source_name, table=entry["table"])))
 
     def _relationships(self, tracked: TrackedTable, entry: dict) -> None:
         for kind in ("object", "array"):
@@ -99,10 +104,8 @@ class TableResolver:
                 try:
                     tracked.relationships[rel["name"]] = self._relationship(tracked, kind, rel)
                 except ValueError as error:
-                    definition = dict(rel, source=self.source_name, table=entry["table"])
-                    self.inconsistent.append(_inconsistent(
-                        f"{kind}_relation", f"{kind}_relation {rel['name']} in {self._where(tracked)}",
-                        f'in table "{tracked.table.name}": in relationship "{rel["name"]}": {error}', definition))
+                    self._record(tracked, entry, rel, f"{kind}_relation", rel["name"],
+                                 f'in relationship "{rel["name"]}"', error)
 
     def _relationship(self, tracked: TrackedTable, kind: str, rel: dict) -> Relationship:
         using = rel.get("using") or {}
@@ -150,10 +153,8 @@ class TableResolver:
                 try:
                     tracked.permissions[kind][role] = self._permission(tracked, kind, spec)
                 except ValueError as error:
-                    definition = dict(item, source=self.source_name, table=entry["table"])
-                    self.inconsistent.append(_inconsistent(
-                        f"{kind}_permission", f"{kind}_permission {role} in {self._where(tracked)}",
-                        f'in table "{tracked.table.name}": in permission for role "{role}": {error}', definition))
+                    self._record(tracked, entry, item, f"{kind}_permission", role,
+                                 f'in permission for role "{role}"', error)
 
     def _permission(self, tracked: TrackedTable, kind: str, spec: dict) -> Permission:
         table = tracked.table

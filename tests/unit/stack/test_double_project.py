@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.stack.hasura_project import HasuraProjectError, metadata_json, migrations
+from tests.loopback_http import LoopbackServer, Reply
+from tests.stack.errors import StackError
+from tests.stack.hasura_project import HasuraProjectError, metadata_json, migrations, register_sources
 
 pytestmark = pytest.mark.unit
 
@@ -37,6 +39,10 @@ EXPECTED_INPUT = {
 }
 
 
+# The files every CLI v3 project with a metadata directory has.
+METADATA_PROJECT = {"config.yaml": "version: 3\n", "metadata/version.yaml": "version: 3\n"}
+
+
 def _write(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():
         path = root / name
@@ -63,8 +69,7 @@ def test_project_metadata_has_the_tables_and_no_empty_sections():
 
 def test_includes_resolve_relative_to_the_including_file(tmp_path):
     project = _write(tmp_path, {
-        "config.yaml": "version: 3\n",
-        "metadata/version.yaml": "version: 3\n",
+        **METADATA_PROJECT,
         "metadata/databases/databases.yaml": "- name: default\n  tables: \"!include default/tables/tables.yaml\"\n",
         "metadata/databases/default/tables/tables.yaml": "- \"!include public_a.yaml\"\n- !include public_b.yaml\n",
         "metadata/databases/default/tables/public_a.yaml": "table: {name: a, schema: public}\n",
@@ -76,8 +81,7 @@ def test_includes_resolve_relative_to_the_including_file(tmp_path):
 
 def test_missing_include_names_the_file(tmp_path):
     project = _write(tmp_path, {
-        "config.yaml": "version: 3\n",
-        "metadata/version.yaml": "version: 3\n",
+        **METADATA_PROJECT,
         "metadata/databases/databases.yaml": "- name: default\n  tables: \"!include nowhere.yaml\"\n",
     })
     with pytest.raises(HasuraProjectError, match="nowhere.yaml"):
@@ -86,8 +90,7 @@ def test_missing_include_names_the_file(tmp_path):
 
 def test_action_missing_from_the_sdl_is_an_error(tmp_path):
     project = _write(tmp_path, {
-        "config.yaml": "version: 3\n",
-        "metadata/version.yaml": "version: 3\n",
+        **METADATA_PROJECT,
         "metadata/databases/databases.yaml": "[]\n",
         "metadata/actions.yaml": "actions:\n- name: ghost\n  definition: {kind: synchronous, handler: h}\n",
         "metadata/actions.graphql": "type Query { other: Int }\n",
@@ -112,3 +115,15 @@ def test_project_migrations_unpack_as_tuples():
     version, name, up_sql, down_sql = migrations(PROJECT_DIR)[0]
     assert (version > 0, name) == (True, "init")
     assert "CREATE TABLE public.users" in up_sql and "DROP TABLE public.users" in down_sql
+
+
+def test_register_sources_sends_the_sources_without_tables_and_reports_a_refusal_as_a_stack_error():
+    metadata = {"version": 3, "sources": [{"name": "default", "kind": "postgres", "tables": [{"table": "users"}]}]}
+    with LoopbackServer() as server:
+        server.queue("POST", "/v1/metadata", Reply(200, {"message": "success"}), Reply(400, {"error": "refused"}))
+        register_sources(f"{server.url}/v1/metadata", "admin-secret-for-test", metadata)
+        with pytest.raises(StackError, match="registering the database sources failed with HTTP 400"):
+            register_sources(f"{server.url}/v1/metadata", "admin-secret-for-test", metadata)
+        sent = server.requests[0].json()
+    assert sent["type"] == "replace_metadata"
+    assert sent["args"]["metadata"]["sources"] == [{"name": "default", "kind": "postgres", "tables": []}]
