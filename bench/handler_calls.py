@@ -20,6 +20,9 @@ import sys  # noqa: E402
 import uuid  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
+# Each call is timed as a fresh invocation of the deployed function (30 s timeout in infra/).
+FUNCTION_TIMEOUT_MS = 30_000
+
 
 def main() -> None:
     request = json.load(sys.stdin)
@@ -32,7 +35,10 @@ def main() -> None:
     def call(name: str, action_input: dict) -> tuple[float, dict]:
         event = function_url_event(name, action_input, request["token"])
         begun = time.perf_counter()
-        reply = handler(event, SimpleNamespace(aws_request_id=str(uuid.uuid4()), function_name="phenom-bench"))
+        reply = handler(event, SimpleNamespace(
+            aws_request_id=str(uuid.uuid4()), function_name="phenom-bench",
+            get_remaining_time_in_millis=lambda: FUNCTION_TIMEOUT_MS,
+        ))
         seconds = time.perf_counter() - begun
         body = json.loads(reply["body"])
         if reply["statusCode"] != 200:

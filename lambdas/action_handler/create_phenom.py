@@ -11,12 +11,15 @@ from lambdas.action_handler.errors import InvalidJwt
 from lambdas.action_handler.filenames import media_key, stored_filename
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.validation import new_phenom
+from lambdas.shared.deadline import Deadline
 from lambdas.shared.documents import load_document
 
 CREATE_PHENOM = load_document(__file__, "create_phenom")
 
 
-def create_phenom(caller: Caller, action_input: Mapping[str, Any], services: ActionServices) -> dict[str, Any]:
+def create_phenom(
+    caller: Caller, action_input: Mapping[str, Any], services: ActionServices, deadline: Deadline
+) -> dict[str, Any]:
     """The CreatePhenomOutput; nothing is written unless the input and the caller's email check out."""
     request = new_phenom(action_input)
     if caller.email is None:
@@ -44,5 +47,6 @@ def create_phenom(caller: Caller, action_input: Mapping[str, Any], services: Act
                 for order, (name, key) in enumerate(zip(request.filenames, keys))
             ],
         },
+        timeout=deadline.remaining(),
     )
     return {"phenomId": phenom_id, "uploads": uploads}

@@ -10,6 +10,7 @@ from lambdas.action_handler.auth import Caller
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
 from lambdas.action_handler.validation import phenoms_limit
+from lambdas.shared.deadline import Deadline, DeadlineExceeded
 from lambdas.shared.documents import load_document
 
 GET_PHENOMS = load_document(__file__, "get_phenoms")
@@ -19,23 +20,35 @@ MARK_MEDIA_UPLOADED = load_document(__file__, "mark_media_uploaded")
 EXISTENCE_CHECKS_AT_ONCE = 8
 
 
-def get_phenoms(caller: Caller, action_input: Mapping[str, Any], services: ActionServices) -> list[dict[str, Any]]:
+def get_phenoms(
+    caller: Caller, action_input: Mapping[str, Any], services: ActionServices, deadline: Deadline
+) -> list[dict[str, Any]]:
     """A list of Phenom objects; pending media whose object now exists are recorded as uploaded first."""
     limit = phenoms_limit(action_input)
-    rows = services.hasura.execute(GET_PHENOMS, {"ownerId": caller.sub, "limit": limit})["phenoms"]
-    uploaded_now = _uploaded_since_last_look(rows, services.storage)
+    hasura = services.hasura
+    rows = hasura.execute(GET_PHENOMS, {"ownerId": caller.sub, "limit": limit}, timeout=deadline.remaining())["phenoms"]
+    uploaded_now = _uploaded_since_last_look(rows, services.storage, deadline)
     if uploaded_now:
-        services.hasura.execute(MARK_MEDIA_UPLOADED, {"ids": sorted(uploaded_now)})
+        hasura.execute(MARK_MEDIA_UPLOADED, {"ids": sorted(uploaded_now)}, timeout=deadline.remaining())
     return [_phenom(row, uploaded_now, services.storage) for row in rows]
 
 
-def _uploaded_since_last_look(rows: list[Mapping[str, Any]], storage: MediaStorage) -> set[str]:
+def _uploaded_since_last_look(rows: list[Mapping[str, Any]], storage: MediaStorage, deadline: Deadline) -> set[str]:
     """Ids of the media still recorded as pending whose object now exists in the bucket."""
     pending = [media for row in rows for media in row["media"] if media["upload_state"] == "pending"]
     if not pending:
         return set()
+
+    def uploaded(key: str) -> bool:
+        # A file not checked in time stays pending and is checked by the next getPhenoms.
+        try:
+            deadline.remaining()
+        except DeadlineExceeded:
+            return False
+        return storage.exists(key)
+
     with ThreadPoolExecutor(max_workers=min(EXISTENCE_CHECKS_AT_ONCE, len(pending))) as pool:
-        found = pool.map(storage.exists, [media["s3_key"] for media in pending])
+        found = pool.map(uploaded, [media["s3_key"] for media in pending])
         return {media["id"] for media, exists in zip(pending, found) if exists}
 
 

@@ -10,6 +10,8 @@ from lambdas.action_handler.dispatch import run_action
 from lambdas.action_handler.errors import ActionError
 from lambdas.action_handler.function_url import error_response, json_response
 from lambdas.action_handler.services import ActionServices
+from lambdas.action_handler.time_budget import request_deadline
+from lambdas.shared.deadline import DeadlineExceeded
 from lambdas.shared.log import bind_request_id, get_logger, request_id_from
 
 log = get_logger("action_handler")
@@ -26,7 +28,10 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     request_id = request_id_from(context, event)
     with bind_request_id(request_id):
         try:
-            return json_response(200, run_action(event, action_services()))
+            return json_response(200, run_action(event, action_services(), request_deadline(context)))
+        except DeadlineExceeded:
+            log.warning("action ran out of time")
+            return error_response(400, "timeout", f"action handler ran out of time (request id {request_id}); try again")
         except ActionError as refusal:
             log.info("action refused", status=refusal.status, code=refusal.code, reason=refusal.message)
             return error_response(refusal.status, refusal.code, refusal.message)

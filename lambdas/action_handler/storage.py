@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from lambdas.shared.aws import ClientSettings, aws_client
+from lambdas.action_handler.time_budget import CALL_SETTINGS
+from lambdas.shared.aws import aws_client
+from lambdas.shared.deadline import Deadline
 
 UPLOAD_URL_SECONDS = 300
 DOWNLOAD_URL_SECONDS = 3600
@@ -13,7 +15,7 @@ _DELETE_BATCH = 1000  # the most keys one DeleteObjects call accepts
 # SigV4 is what S3 accepts everywhere. No addressing style is forced: against AWS botocore signs virtual-host URLs
 # (the AWS default), and for an endpoint override such as moto on 127.0.0.1 it switches to path style by itself,
 # so one configuration serves both without looking at the environment.
-S3_SETTINGS = ClientSettings(signature_version="s3v4")
+S3_SETTINGS = replace(CALL_SETTINGS, signature_version="s3v4")
 
 
 class MediaDeletionError(Exception):
@@ -54,11 +56,14 @@ class MediaStorage:
             raise
         return True
 
-    def delete_prefix(self, prefix: str) -> int:
-        """Delete every version and delete marker under `prefix`; the number of distinct keys that had data."""
+    def delete_prefix(self, prefix: str, deadline: Deadline) -> int:
+        """Delete every version and delete marker under `prefix`, each call started before `deadline`; the number
+        of distinct keys that had data."""
         versions: list[dict[str, str]] = []
         keys_with_data: set[str] = set()
+        deadline.remaining()
         for page in self._s3.get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=prefix):
+            deadline.remaining()
             for version in page.get("Versions", []):
                 keys_with_data.add(version["Key"])
                 versions.append({"Key": version["Key"], "VersionId": version["VersionId"]})
@@ -66,6 +71,7 @@ class MediaStorage:
                 versions.append({"Key": marker["Key"], "VersionId": marker["VersionId"]})
         for start in range(0, len(versions), _DELETE_BATCH):
             batch = versions[start : start + _DELETE_BATCH]
+            deadline.remaining()
             answer = self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
             if answer.get("Errors"):
                 first = answer["Errors"][0]

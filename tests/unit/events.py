@@ -14,9 +14,13 @@ from tests.unit.tokens import APP_CLIENT_ID, USER_POOL_ID
 DEFAULT_REQUEST_ID = "unit-request-1"
 
 
-def lambda_context(request_id: str = DEFAULT_REQUEST_ID) -> SimpleNamespace:
-    """The parts of a Lambda context object the handlers read."""
-    return SimpleNamespace(aws_request_id=request_id, function_name="phenom-unit-function")
+def lambda_context(request_id: str = DEFAULT_REQUEST_ID, seconds_left: float = 30.0) -> SimpleNamespace:
+    """The parts of a Lambda context object the handlers read (a 30 s function just invoked, by default)."""
+    return SimpleNamespace(
+        aws_request_id=request_id,
+        function_name="phenom-unit-function",
+        get_remaining_time_in_millis=lambda: int(seconds_left * 1000),
+    )
 
 
 def action_body(name: str, action_input: dict[str, Any], session_variables: dict[str, str] | None = None) -> dict[str, Any]:

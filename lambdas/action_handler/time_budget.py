@@ -1,0 +1,21 @@
+"""How long one action may run: it has to answer before the function's timeout (30 s) and Hasura's action timeout
+(30 s by default), because a Lambda that times out answers 502, which Hasura turns into an opaque `internal error`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lambdas.shared.aws import ClientSettings
+from lambdas.shared.deadline import Deadline
+
+ACTION_BUDGET_SECONDS = 20.0
+# Every AWS call the handler makes is bounded by CALL_SETTINGS: 1 s to connect and 2 s to read, twice, plus the
+# retry backoff. A call started just before the deadline may run that long, so that much is kept free at the end.
+CALL_SETTINGS = ClientSettings(connect_timeout=1.0, read_timeout=2.0, max_attempts=2)
+SLOWEST_CALL_SECONDS = 8.0
+
+
+def request_deadline(context: Any) -> Deadline:
+    """The deadline of one request: ACTION_BUDGET_SECONDS, or less when the function has less time left."""
+    seconds_left = context.get_remaining_time_in_millis() / 1000
+    return Deadline(min(ACTION_BUDGET_SECONDS, seconds_left - SLOWEST_CALL_SECONDS))
