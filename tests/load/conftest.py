@@ -11,7 +11,7 @@ import pytest
 from tests.load import leftovers
 from tests.load.locust_process import LocustRun, run_locust
 from tests.load.locust_stats import table
-from tests.stack.aws_bootstrap import new_password
+from tests.stack.aws_bootstrap import confirmed_user
 from tests.stack.endpoints import LocalStack, StackUser
 
 # Every simulated user signs in as a Cognito user of its own, so "owner" and "simulated user" are the same thing.
@@ -29,7 +29,8 @@ def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url:
     users: list[StackUser] = []
     try:
         for number in range(SIMULATED_USERS):
-            users.append(_confirmed_user(cognito_client, local_stack, f"phenom-load-{run}-{number}@phenom.local"))
+            email = f"phenom-load-{run}-{number}@phenom.local"
+            users.append(confirmed_user(cognito_client, local_stack.user_pool_id, local_stack.client_id, email))
         yield users
     finally:
         subs = [user.sub for user in users]
@@ -62,15 +63,3 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     failed_attempts = sum(record.failed_attempts for record in run.records)
     terminalreporter.write_line(f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
                                 "(retried or reported as failures)")
-
-
-def _confirmed_user(cognito, stack: LocalStack, email: str) -> StackUser:
-    # As the stack makes its own users: sign up, verify the email as an admin would, confirm (the post-confirmation
-    # trigger writes the users row).
-    password = new_password()
-    signed_up = cognito.sign_up(ClientId=stack.client_id, Username=email, Password=password)
-    cognito.admin_update_user_attributes(
-        UserPoolId=stack.user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
-    )
-    cognito.admin_confirm_sign_up(UserPoolId=stack.user_pool_id, Username=email)
-    return StackUser(username=email, password=password, sub=signed_up["UserSub"])

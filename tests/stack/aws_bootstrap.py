@@ -93,7 +93,9 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
 
 def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
     """Sign up and confirm the users (the post-confirmation trigger runs); store the first one's credentials."""
-    users = tuple(_confirmed_user(cognito, pool, email, profile) for email, profile in USER_PROFILES)
+    users = tuple(
+        confirmed_user(cognito, pool.user_pool_id, pool.client_id, email, profile) for email, profile in USER_PROFILES
+    )
     smoke_user = users[0]
     secretsmanager.create_secret(
         Name=names.SMOKE_SECRET_ID,
@@ -107,18 +109,21 @@ def new_password() -> str:
     return secrets.token_urlsafe(18) + "aA1!"
 
 
-def _confirmed_user(cognito, pool: CognitoPool, email: str, profile: Mapping[str, str]) -> StackUser:
+def confirmed_user(
+    cognito, user_pool_id: str, client_id: str, email: str, profile: Mapping[str, str] | None = None
+) -> StackUser:
+    """A user signed up with a fresh random password and confirmed (so the post-confirmation trigger has run)."""
     password = new_password()
     signed_up = cognito.sign_up(
-        ClientId=pool.client_id,
+        ClientId=client_id,
         Username=email,
         Password=password,
-        UserAttributes=[{"Name": name, "Value": value} for name, value in profile.items()],
+        UserAttributes=[{"Name": name, "Value": value} for name, value in (profile or {}).items()],
     )
     # Cognito marks the email verified when the user confirms with the emailed code; an admin confirmation does
     # not, so the admin says so first, as a real admin could.
     cognito.admin_update_user_attributes(
-        UserPoolId=pool.user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
+        UserPoolId=user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
     )
-    cognito.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username=email)
+    cognito.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=email)
     return StackUser(username=email, password=password, sub=signed_up["UserSub"])
