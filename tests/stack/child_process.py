@@ -52,7 +52,7 @@ def wait_ready(process: subprocess.Popen, log_path: Path, what: str, hint: str,
                     break
     raise StackStartError(
         f"{what} did not get ready within {timeout:.0f}s (exit code {process.poll()}). "
-        f"Last log lines:\n{_tail(log_path)}\nHint: {hint}"
+        f"Last log lines:\n{log_tail(log_path)}\nHint: {hint}"
     )
 
 
@@ -79,7 +79,7 @@ def stop_process_group(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _tail(path: Path, lines: int = 20) -> str:
+def log_tail(path: Path, lines: int = 20) -> str:
     """The last lines of a log file, or a note that there is none."""
     try:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])

@@ -10,6 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tests.stack.child_process import log_tail
 from tests.stack.errors import StackStartError
 
 DATABASE = "phenom"
@@ -25,7 +26,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for_port(port: int, timeout: float, what: str, log_tail=lambda: "") -> None:
+def wait_for_port(port: int, timeout: float, what: str, log_path: Path) -> None:
     """Return once 127.0.0.1:port accepts connections; raise StackStartError after timeout seconds."""
     deadline = time.monotonic() + timeout
     while True:
@@ -36,7 +37,7 @@ def wait_for_port(port: int, timeout: float, what: str, log_tail=lambda: "") -> 
             if time.monotonic() > deadline:
                 raise StackStartError(
                     f"{what} did not accept connections on 127.0.0.1:{port} within {timeout:.0f}s "
-                    f"(last error: {error}). Last log lines:\n{log_tail()}"
+                    f"(last error: {error}). Last log lines:\n{log_tail(log_path)}"
                 ) from error
             time.sleep(0.02)
 
@@ -105,7 +106,7 @@ class EmbeddedPostgres:
                  "-c", "full_page_writes=off", "-c", "max_connections=200"],
                 stdout=log, stderr=subprocess.STDOUT, user=run_as, start_new_session=True,
             )
-        wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", lambda: _tail(log_path))
+        wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
         self._run([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE], None)
         return self.url
@@ -150,7 +151,7 @@ class EmbeddedPostgres:
             [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"], check=False
         ).returncode != 0:
             if self._process.poll() is not None or time.monotonic() > deadline:
-                raise StackStartError(f"embedded Postgres is not ready. Last log lines:\n{_tail(log_path)}")
+                raise StackStartError(f"embedded Postgres is not ready. Last log lines:\n{log_tail(log_path)}")
             time.sleep(0.02)
 
 
@@ -191,10 +192,3 @@ class ContainerPostgres:
 
     def __exit__(self, *exc_info) -> None:
         self.stop()
-
-
-def _tail(path: Path, lines: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
