@@ -1,35 +1,9 @@
-"""Options shared by every suite; the fixtures live in the plugins listed below."""
+"""The suite's plugins: every pytest hook is in tests/plugins/hooks.py, the fixtures in the modules beside it."""
 
 pytest_plugins = (
     "tests.plugins.environment",
-    "tests.stack.fixtures",
-    "tests.smoke.reporting",
+    "tests.plugins.stack",
+    "tests.plugins.reporting",
+    # Last: it imports the modules above, which pytest must import first to rewrite their asserts.
+    "tests.plugins.hooks",
 )
-
-
-def pytest_addoption(parser):
-    group = parser.getgroup("phenom", "Phenom backend suite")
-    group.addoption(
-        "--env",
-        default="local",
-        help="environment the smoke suite targets: local (the local stack), dev or prod; see tests/environments.toml",
-    )
-    group.addoption(
-        "--stack",
-        default="auto",
-        choices=("auto", "hermetic", "docker"),
-        help="local stack kind: docker needs an engine, hermetic needs none, auto picks docker when an engine answers",
-    )
-    group.addoption(
-        "--stack-file",
-        metavar="PATH",
-        default=None,
-        help="use the running stack whose `phenom-stack up --json` line is in PATH instead of starting one "
-        "(write --stack-file=PATH: a separate PATH outside the repo would be taken for the rootdir)",
-    )
-    group.addoption(
-        "--phenom-report",
-        metavar="PATH",
-        default=None,
-        help="write the round-trip's steps (status, milliseconds), env and git sha as JSON to PATH",
-    )

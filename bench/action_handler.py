@@ -29,9 +29,9 @@ from pathlib import Path
 
 from raw_api import cognito_client, id_token
 from stack_process import running_stack
-from tests.client import PhenomClient, SmokeCredentials, load_environment
-from tests.stack.lambda_functions import ACTION_HANDLER
-from tests.stack.lambda_processes import runtime_environment
+from phenom_client import PhenomClient, SmokeCredentials, load_environment
+from phenom_stack.lambda_functions import ACTION_HANDLER
+from phenom_stack.lambda_processes import runtime_environment
 from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, percentile, timed_process
 
 ACTIONS = ("createPhenom", "getPhenoms")

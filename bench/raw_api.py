@@ -7,8 +7,8 @@ from typing import Any
 
 import boto3
 
-from tests.client.documents import document_source
-from tests.client.timeouts import Timeouts
+from phenom_client.documents import document_source
+from phenom_client.timeouts import Timeouts
 
 CREATE_PHENOM = document_source("createPhenom")
 GET_PHENOMS = document_source("getPhenoms")

@@ -24,7 +24,7 @@ import requests
 from handler_calls import action_body
 from raw_api import CREATE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 from stack_process import running_stack
-from tests.client.redaction import redact
+from phenom_client.redaction import redact
 from timing import interleave, machine, median, percentile
 
 TABLE_QUERY = "query { phenoms(limit: 20) { id } }"

@@ -23,7 +23,7 @@ import re
 
 from stack_process import running_stack
 from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ratio, timed_process
-from tests.smoke.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
+from phenom_client.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
 SMOKE = ("-m", "smoke", "--env", "local")
 ROUNDTRIP_TEST = "tests/smoke/test_roundtrip.py"

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.stack.endpoints import LocalStack
+from phenom_stack.endpoints import LocalStack
 from timing import PYTHON, REPO_ROOT, BenchError, last_lines
 
 STACK_COMMAND = (str(Path(PYTHON).with_name("phenom-stack")), "up", "--json", "--stack", "hermetic")

@@ -18,7 +18,7 @@ from pathlib import Path
 from stack_process import STACK_COMMAND, start_stack
 from timing import machine, median
 
-# Parts tests/stack/stack.py starts on a background thread while the foreground goes on.
+# Parts phenom_stack/stack.py starts on a background thread while the foreground goes on.
 BACKGROUND_PARTS = ("postgres", "moto", "trigger_hosts", "action_host")
 
 

@@ -15,7 +15,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import SignedInUser, sign_in_stack_user
 from tests.contract.state import changes_made_by
-from tests.stack.endpoints import LocalStack
+from phenom_stack.endpoints import LocalStack
 
 ADMIN_API_TIMEOUT_SECONDS = 30
 

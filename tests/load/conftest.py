@@ -10,16 +10,12 @@ import pytest
 
 from tests.load import leftovers
 from tests.load.locust_process import LocustRun, run_locust
-from tests.load.locust_stats import table
-from tests.stack.aws_bootstrap import confirmed_user
-from tests.stack.endpoints import LocalStack, StackUser
+from tests.plugins.load import LOCUST_RUN, RUN_SECONDS, SIMULATED_USERS
+from phenom_stack.aws_bootstrap import confirmed_user
+from phenom_stack.endpoints import LocalStack, StackUser
 
-# Every simulated user signs in as a Cognito user of its own, so "owner" and "simulated user" are the same thing.
-SIMULATED_USERS = 20
 SPAWN_RATE = 10
-RUN_SECONDS = 30
 
-LOCUST_RUN = pytest.StashKey[LocustRun]()
 
 
 @pytest.fixture(scope="module")
@@ -50,16 +46,3 @@ def locust_run(local_stack: LocalStack, load_users: list[StackUser], tmp_path_fa
                      simulated_users=SIMULATED_USERS, spawn_rate=SPAWN_RATE, run_seconds=RUN_SECONDS)
     request.config.stash[LOCUST_RUN] = run
     return run
-
-
-def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
-    run = config.stash.get(LOCUST_RUN, None)
-    if run is None:
-        return
-    terminalreporter.write_sep("-", f"phenom load: {SIMULATED_USERS} users for {RUN_SECONDS}s on the local stack")
-    for line in table(run.steps, run.total):
-        terminalreporter.write_line(line)
-    iterations = len(run.uploads)
-    failed_attempts = sum(record.failed_attempts for record in run.records)
-    terminalreporter.write_line(f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
-                                "(retried or reported as failures)")

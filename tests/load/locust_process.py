@@ -14,11 +14,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.client.redaction import redact
+from phenom_client.redaction import redact
 from tests.load.locust_stats import StepStats, read_stats
 from tests.load.records import UploadRecord, UserRecord, read_records
 from tests.load.target import RESULTS_VARIABLE, STACK_FIELDS, STACK_FILE_VARIABLE, USERS_VARIABLE
-from tests.stack.endpoints import StackUser
+from phenom_stack.endpoints import StackUser
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 REPO_ROOT = LOCUSTFILE.parents[2]

@@ -24,11 +24,11 @@ from typing import TypeVar
 
 from locust import User, constant, events, task
 
-from tests.client import Attempt, PhenomClient
+from phenom_client import Attempt, PhenomClient
 from tests.load.records import LoadObject, UploadRecord, UserRecord, write_records
 from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
-from tests.smoke.roundtrip import LIST_LIMIT
-from tests.smoke.steps import describe
+from phenom_client.roundtrip import LIST_LIMIT
+from phenom_client.steps import describe
 
 T = TypeVar("T")
 REQUEST_TYPE = "phenom"
@@ -63,7 +63,7 @@ RUN: LoadRun | None = None
 def _add_options(parser) -> None:
     group = parser.add_argument_group("phenom", "Phenom load target (see tests/load/target.py)")
     group.add_argument("--phenom-env", env_var=ENV_VARIABLE, default="local",
-                       help="environment from tests/environments.toml: local (the running stack), dev or prod")
+                       help="environment from phenom_client/environments.toml: local (the running stack), dev or prod")
     group.add_argument("--phenom-stack-file", env_var=STACK_FILE_VARIABLE, default=None,
                        help="for local: file holding the JSON line of `phenom-stack up --json`")
     group.add_argument("--phenom-results", env_var=RESULTS_VARIABLE, default=None,

@@ -1,7 +1,7 @@
 """Where the load goes and as whom: the locustfile's options (or their environment variables) read into a LoadTarget.
 
 No Locust here, so the rules can be read (and reused) without gevent.
-- environment: `--phenom-env` / PHENOM_LOAD_ENV, a section of tests/environments.toml (default local);
+- environment: `--phenom-env` / PHENOM_LOAD_ENV, a section of phenom_client/environments.toml (default local);
 - for local, the running stack: `--phenom-stack-file` / PHENOM_LOAD_STACK_FILE, a file holding the JSON line of
   `phenom-stack up --json` (its endpoints; its users too, when PHENOM_LOAD_USERS is not set);
 - the users: PHENOM_LOAD_USERS, a JSON list of {"username", "password"} handed out round-robin to the simulated
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
-from tests.client import (
+from phenom_client import (
     ConfigurationError,
     EnvConfig,
     SmokeCredentials,
@@ -25,7 +25,7 @@ from tests.client import (
     resolve_smoke_credentials,
     secretsmanager_reader,
 )
-from tests.client.credentials import secretsmanager_client
+from phenom_client.credentials import secretsmanager_client
 
 ENV_VARIABLE = "PHENOM_LOAD_ENV"
 STACK_FILE_VARIABLE = "PHENOM_LOAD_STACK_FILE"

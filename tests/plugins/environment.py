@@ -1,4 +1,4 @@
-"""pytest plugin: `--env` picks one section of tests/environments.toml; `phenom_env` gives it as an EnvConfig and
+"""pytest plugin: `--env` picks one section of phenom_client/environments.toml; `phenom_env` gives it as an EnvConfig and
 `smoke_credentials` gives the smoke user's password. A bad env, a missing key, or contract tests aimed at a cloud
 environment stop the run before any test."""
 
@@ -9,15 +9,15 @@ import re
 
 import pytest
 
-from tests.client.credentials import (
+from phenom_client.credentials import (
     SmokeCredentials,
     resolve_smoke_credentials,
     secretsmanager_client,
     secretsmanager_reader,
 )
-from tests.client.environments import LOCAL, EnvConfig, environment_section, load_environment
-from tests.client.errors import ConfigurationError, CredentialsUnavailable
-from tests.smoke.report import git_revision
+from phenom_client.environments import LOCAL, EnvConfig, environment_section, load_environment
+from phenom_client.errors import ConfigurationError, CredentialsUnavailable
+from phenom_client.report import git_revision
 
 SELECTED_ENV = pytest.StashKey[EnvConfig]()
 _SECTION = pytest.StashKey[dict[str, str]]()
@@ -25,7 +25,8 @@ _REVISION = pytest.StashKey[str]()
 _POSITIVE_CONTRACT = re.compile(r"(?<!not )\bcontract\b")
 
 
-def pytest_configure(config: pytest.Config) -> None:
+def configure(config: pytest.Config) -> None:
+    """Read the --env section; refuse contract tests aimed at a cloud env before collection."""
     name = config.getoption("env")
     try:
         config.stash[_SECTION] = environment_section(name)
@@ -35,8 +36,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(_contract_refusal(name))
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def refuse_cloud_contracts(config: pytest.Config, items: list[pytest.Item]) -> None:
     """After -m has deselected: refuse contract tests against a cloud env (the round-trip, also smoke, may run)."""
     name = config.getoption("env")
     if name == LOCAL:
@@ -48,7 +48,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{_contract_refusal(name)} ({len(contract_only)} selected, e.g. {contract_only[0]})")
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
+def header_lines(config: pytest.Config) -> list[str]:
+    """The env line and the git revision for the report header."""
     name = config.getoption("env")
     section = config.stash.get(_SECTION, {})
     if name == LOCAL:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.client.client import PhenomClient
-from tests.client.credentials import SmokeCredentials
-from tests.client.environments import EnvConfig
+from phenom_client.client import PhenomClient
+from phenom_client.credentials import SmokeCredentials
+from phenom_client.environments import EnvConfig
 
 
 @pytest.fixture

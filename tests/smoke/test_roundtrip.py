@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.smoke.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
-from tests.smoke.steps import StepStatus
+from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
+from phenom_client.steps import StepStatus
 
 pytestmark = [pytest.mark.smoke, pytest.mark.contract]
 

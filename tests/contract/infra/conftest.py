@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.infra.instances import ModuleInstance, environment, stack
+from phenom_infra.instances import ModuleInstance, environment, stack
 
 
 @pytest.fixture(scope="session")

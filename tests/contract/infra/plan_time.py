@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from tests.contract.infra.instances import ModuleInstance
+from phenom_infra.instances import ModuleInstance
 
 REPETITION_ARGUMENTS = ("count", "for_each")
 _REFERENCE = re.compile(r"\b[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)+")

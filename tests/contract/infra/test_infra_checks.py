@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.contract.infra.hcl import ENVIRONMENTS_DIR, INFRA_DIR, REPO_ROOT, parse_file, terraform_files
-from tests.contract.infra.tools import (
+from phenom_infra.hcl import ENVIRONMENTS_DIR, INFRA_DIR, REPO_ROOT, parse_file, terraform_files
+from phenom_infra.tools import (
     CHECKOV,
     CHECKOV_CONFIG,
     CHECKOV_MISSING,

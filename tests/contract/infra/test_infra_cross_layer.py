@@ -1,4 +1,4 @@
-"""infra/ agrees with the layers around it: lambdas/, hasura/, the local stack and tests/environments.toml."""
+"""infra/ agrees with the layers around it: lambdas/, hasura/, the local stack and phenom_client/environments.toml."""
 
 from __future__ import annotations
 
@@ -11,16 +11,16 @@ import tomllib
 import pytest
 import yaml
 
-from tests.contract.infra.facts import hasura_image, postgres_engine_version
-from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance, environment
+from phenom_infra.facts import hasura_image, postgres_engine_version
+from phenom_infra.hcl import REPO_ROOT
+from phenom_infra.instances import ModuleInstance, environment
 from tests.contract.infra.lambda_contract import COGNITO_TRIGGER, LAMBDAS, RUNTIME_ENVIRONMENT, LambdaContract
 
 pytestmark = pytest.mark.contract
 
-ENVIRONMENTS_FILE = REPO_ROOT / "tests" / "environments.toml"
+from phenom_client.environments import ENVIRONMENTS_FILE
 HASURA_METADATA = REPO_ROOT / "hasura" / "metadata"
-# Section of tests/environments.toml -> Terraform environment, and the keys both describe.
+# Section of phenom_client/environments.toml -> Terraform environment, and the keys both describe.
 TERRAFORM_ENVIRONMENTS = {"prod": "production", "dev": "development"}
 SHARED_KEYS = {"region": "region", "graphql_url": "graphql_url", "smoke_secret_id": "smoke_credentials_secret_id"}
 # The local stack may set these on its engine besides the task definition's environment.
@@ -31,7 +31,7 @@ CLIENT_ID = "${aws_cognito_user_pool_client.hasura.id}"
 
 @pytest.fixture(scope="module")
 def environments_file() -> dict:
-    """tests/environments.toml, parsed."""
+    """phenom_client/environments.toml, parsed."""
     return tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
 
 
@@ -83,7 +83,7 @@ def test_postgres_version_helper_reads_the_rds_engine_version() -> None:
 def test_facts_helper_imports_without_pytest() -> None:
     # The local stack's console command imports it outside any test run.
     script = (
-        "import sys; from tests.contract.infra.facts import hasura_image; "
+        "import sys; from phenom_infra.facts import hasura_image; "
         "print(hasura_image()); print('pytest' in sys.modules)"
     )
     completed = subprocess.run(
@@ -95,7 +95,7 @@ def test_facts_helper_imports_without_pytest() -> None:
 
 def test_jwt_config_matches_the_trigger_claims_and_the_local_stack(graphql_container: dict) -> None:
     claims = importlib.import_module(f"lambdas.{COGNITO_TRIGGER.package}.claims")
-    engine = importlib.import_module("tests.stack.hasura_engine")
+    engine = importlib.import_module("phenom_stack.hasura_engine")
     jwt_secret = json.loads(
         {item["name"]: item["value"] for item in graphql_container["environment"]}["HASURA_GRAPHQL_JWT_SECRET"]
     )
@@ -108,7 +108,7 @@ def test_jwt_config_matches_the_trigger_claims_and_the_local_stack(graphql_conta
 
 
 def test_local_engine_gets_the_task_definition_environment(graphql_container: dict) -> None:
-    engine = importlib.import_module("tests.stack.hasura_engine")
+    engine = importlib.import_module("phenom_stack.hasura_engine")
     local = engine.EngineConfig(
         database_url="postgres://local", admin_secret="local", jwt_secret_config={}, action_url="http://local"
     )

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tests.contract.infra.hcl import ENVIRONMENTS_DIR, MODULES_DIR, parse_file
-from tests.contract.infra.instances import STACK_MODULE, ModuleInstance, environment
+from phenom_infra.hcl import ENVIRONMENTS_DIR, MODULES_DIR, parse_file
+from phenom_infra.instances import STACK_MODULE, ModuleInstance, environment
 
 pytestmark = pytest.mark.contract
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.contract.infra.hcl import REPO_ROOT
-from tests.contract.infra.instances import ModuleInstance
+from phenom_infra.hcl import REPO_ROOT
+from phenom_infra.instances import ModuleInstance
 from tests.contract.infra.lambda_contract import ACTION_HANDLER, LAMBDAS, TRIGGERS, LambdaContract
 
 pytestmark = pytest.mark.contract

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.infra.instances import ModuleInstance, environment
+from phenom_infra.instances import ModuleInstance, environment
 from tests.contract.infra.plan_time import ApplyTimeRepetition, apply_time_repetitions
 
 pytestmark = pytest.mark.contract

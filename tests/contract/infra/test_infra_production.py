@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.contract.infra.hcl import INFRA_DIR, load_directory, terraform_files
-from tests.contract.infra.instances import ModuleInstance
+from phenom_infra.hcl import INFRA_DIR, load_directory, terraform_files
+from phenom_infra.instances import ModuleInstance
 
 pytestmark = pytest.mark.contract
 

@@ -6,12 +6,12 @@ import pytest
 from graphql import parse
 from graphql.execution.values import VariableValues
 
-from tests.stack.hasura_double.action_output import project, validate_response
-from tests.stack.hasura_double.actions import ENGINE_USER_AGENT, forwarded_client_headers, outgoing_headers
-from tests.stack.hasura_double.actions_model import Action, render_template
-from tests.stack.hasura_double.collect import Selected, Walk
-from tests.stack.hasura_double.errors import HasuraError
-from tests.unit.stack.double_catalog import project_state
+from phenom_stack.double.action_output import project, validate_response
+from phenom_stack.double.actions import ENGINE_USER_AGENT, forwarded_client_headers, outgoing_headers
+from phenom_stack.double.actions_model import Action, render_template
+from phenom_stack.double.collect import Selected, Walk
+from phenom_stack.double.errors import HasuraError
+from tests.kit.double_catalog import project_state
 
 pytestmark = pytest.mark.unit
 

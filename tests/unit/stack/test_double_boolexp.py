@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from graphql.execution.values import VariableValues
 
-from tests.stack.hasura_double.boolexp import compile_bool_exp
-from tests.stack.hasura_double.collect import Walk
-from tests.stack.hasura_double.errors import HasuraError
-from tests.stack.hasura_double.sql_context import SqlContext
-from tests.unit.stack.double_catalog import project_state
+from phenom_stack.double.boolexp import compile_bool_exp
+from phenom_stack.double.collect import Walk
+from phenom_stack.double.errors import HasuraError
+from phenom_stack.double.sql_context import SqlContext
+from tests.kit.double_catalog import project_state
 
 pytestmark = pytest.mark.unit
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.loopback_http import LoopbackServer, Reply
-from tests.stack.errors import StackError
-from tests.stack.hasura_project import HasuraProjectError, metadata_json, migrations, register_sources
+from tests.kit.loopback_http import LoopbackServer, Reply
+from phenom_stack.errors import StackError
+from phenom_stack.hasura_project import HasuraProjectError, metadata_json, migrations, register_sources
 
 pytestmark = pytest.mark.unit
 

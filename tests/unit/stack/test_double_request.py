@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.stack.hasura_double.errors import HasuraError
-from tests.stack.hasura_double.jwks import refresh_interval
-from tests.stack.hasura_double.request import prepare
-from tests.unit.stack.double_catalog import project_state
+from phenom_stack.double.errors import HasuraError
+from phenom_stack.double.jwks import refresh_interval
+from phenom_stack.double.request import prepare
+from tests.kit.double_catalog import project_state
 
 pytestmark = pytest.mark.unit
 

@@ -6,9 +6,9 @@ import copy
 
 import pytest
 
-from tests.stack.hasura_double.naming import root_field_names, scalar_name, table_type_name
-from tests.stack.hasura_project import metadata_json
-from tests.unit.stack.double_catalog import PROJECT_DIR, project_state
+from phenom_stack.double.naming import root_field_names, scalar_name, table_type_name
+from phenom_stack.hasura_project import metadata_json
+from tests.kit.double_catalog import PROJECT_DIR, project_state
 
 pytestmark = pytest.mark.unit
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.stack import postgres
-from tests.stack.errors import StackStartError
+from phenom_stack import postgres
+from phenom_stack.errors import StackStartError
 
 pytestmark = pytest.mark.unit
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.stack.endpoints import LocalStack, StackUser
-from tests.stack.fixtures import _attached_stack
+from phenom_stack.endpoints import LocalStack, StackUser
+from tests.plugins.stack import _attached_stack
 
 pytestmark = pytest.mark.unit
 

@@ -1,0 +1,155 @@
+"""Cognito sign-in (USER_PASSWORD_AUTH) and refresh (REFRESH_TOKEN_AUTH) of the ID token the API expects."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotoConnectionError
+
+from phenom_client.credentials import SmokeCredentials
+from phenom_client.environments import EnvConfig
+from phenom_client.errors import SignInFailed
+from phenom_client.redaction import redact
+from phenom_client.retry import TRANSIENT_STATUSES, AttemptObserver, RetryPolicy, call_with_retries
+from phenom_client.timeouts import Timeouts
+
+# Cognito's answers to too many calls: worth another try.
+TRANSIENT_COGNITO_CODES = frozenset({"TooManyRequestsException", "ThrottlingException"})
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    id_token: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+    expires_at: float
+
+
+def cognito_client(env: EnvConfig, timeouts: Timeouts) -> Any:
+    """A cognito-idp client for `env` whose own retries are off: the client's retry policy counts and reports them.
+    InitiateAuth is an unsigned call, so no AWS credentials are needed."""
+    return boto3.client(
+        "cognito-idp",
+        region_name=env.region,
+        endpoint_url=env.aws_endpoint_url,
+        config=Config(
+            connect_timeout=timeouts.connect_seconds,
+            read_timeout=timeouts.read_seconds,
+            retries={"total_max_attempts": 1},
+        ),
+    )
+
+
+class CognitoSession:
+    """The smoke user's ID token: signed in once, refreshed when less than `refresh_margin_seconds` of it is left."""
+
+    def __init__(
+        self,
+        env: EnvConfig,
+        credentials: SmokeCredentials,
+        *,
+        cognito: Any,
+        retry: RetryPolicy,
+        observe: AttemptObserver,
+        refresh_margin_seconds: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._env = env
+        self._credentials = credentials
+        self._cognito = cognito
+        self._retry = retry
+        self._observe = observe
+        self._margin = refresh_margin_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._tokens: _Tokens | None = None
+
+    def __repr__(self) -> str:
+        signed_in = self._tokens is not None
+        return f"CognitoSession(user={self._credentials.username!r}, pool={self._env.user_pool_id!r}, {signed_in=})"
+
+    def sign_in(self) -> None:
+        """Exchange the username and password for tokens."""
+        result = self._initiate(
+            "sign in",
+            "USER_PASSWORD_AUTH",
+            {"USERNAME": self._credentials.username, "PASSWORD": self._credentials.password},
+        )
+        self._tokens = self._tokens_from(result, refresh_token=result.get("RefreshToken"))
+
+    def id_token(self) -> str:
+        """The current ID token, refreshed first when it is about to expire."""
+        if self._tokens is None:
+            raise SignInFailed("not signed in yet: call sign_in() before calling the API")
+        if self._clock() >= self._tokens.expires_at - self._margin:
+            self._refresh()
+        return self._tokens.id_token
+
+    def _refresh(self) -> None:
+        assert self._tokens is not None
+        try:
+            result = self._initiate(
+                "token refresh", "REFRESH_TOKEN_AUTH", {"REFRESH_TOKEN": self._tokens.refresh_token}
+            )
+        except SignInFailed as error:
+            if error.transient:
+                raise
+            # A revoked or expired refresh token: the password still works, so sign in again.
+            self.sign_in()
+            return
+        # Cognito does not rotate the refresh token on REFRESH_TOKEN_AUTH unless rotation is enabled.
+        self._tokens = self._tokens_from(result, refresh_token=result.get("RefreshToken") or self._tokens.refresh_token)
+
+    def _tokens_from(self, result: dict[str, Any], *, refresh_token: str | None) -> _Tokens:
+        if not result.get("IdToken") or not refresh_token:
+            raise SignInFailed("Cognito answered without an IdToken or RefreshToken: check the app client's auth flows")
+        return _Tokens(result["IdToken"], refresh_token, self._clock() + float(result.get("ExpiresIn", 3600)))
+
+    def _initiate(self, operation: str, flow: str, parameters: dict[str, str]) -> dict[str, Any]:
+        def attempt() -> dict[str, Any]:
+            try:
+                answer = self._cognito.initiate_auth(
+                    ClientId=self._env.client_id, AuthFlow=flow, AuthParameters=parameters
+                )
+            except ClientError as error:
+                raise self._refusal(flow, error) from None
+            except (BotoConnectionError, HTTPClientError) as error:
+                raise SignInFailed(
+                    f"Cognito did not answer {flow}: {redact(str(error))}; "
+                    f"check the network and the region ({self._env.region})",
+                    transient=True,
+                ) from None
+            except BotoCoreError as error:
+                raise SignInFailed(f"Cognito {flow} could not be sent: {redact(str(error))}") from None
+            if "AuthenticationResult" not in answer:
+                raise SignInFailed(
+                    f"Cognito answered {flow} for {self._credentials.username} with the challenge "
+                    f"{answer.get('ChallengeName')} instead of tokens: give the user a permanent password "
+                    "(aws cognito-idp admin-set-user-password --permanent)"
+                )
+            return answer["AuthenticationResult"]
+
+        return call_with_retries(operation, attempt, self._retry, self._observe, sleep=self._sleep, clock=self._clock)
+
+    def _refusal(self, flow: str, error: ClientError) -> SignInFailed:
+        code = error.response.get("Error", {}).get("Code", "unknown")
+        message = error.response.get("Error", {}).get("Message", "")
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        hint = ""
+        if code == "NotAuthorizedException":
+            hint = (
+                f"; check the password from {self._credentials.source} and that app client "
+                f"{self._env.client_id} allows {flow}"
+            )
+        elif code in ("UserNotFoundException", "ResourceNotFoundException"):
+            hint = f"; check smoke_username and client_id for --env {self._env.name}"
+        return SignInFailed(
+            redact(f"Cognito refused {flow} for {self._credentials.username}: {code}: {message}{hint}"),
+            transient=code in TRANSIENT_COGNITO_CODES or status in TRANSIENT_STATUSES,
+        )

@@ -1,0 +1,84 @@
+"""Render a --phenom-report JSON as markdown for $GITHUB_STEP_SUMMARY, or as the one line naming the failing step.
+Standard library only: the canary runs it even when `make setup` failed.
+
+    python -m phenom_client.summary canary-report.json >> "$GITHUB_STEP_SUMMARY"
+    python -m phenom_client.summary --failure canary-report.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+_STATUS_MARK = {"passed": "✅ passed", "failed": "❌ failed", "not run": "⏭️ not run"}
+
+
+def load_report(path: Path) -> dict[str, Any] | None:
+    """The report at `path`, or None when the run stopped before writing it."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+
+
+def markdown(report: dict[str, Any] | None, path: Path) -> str:
+    """A heading with status, env and revision, then a table of the steps with their ms."""
+    if report is None:
+        return (
+            f"### Phenom smoke: no report\n\n"
+            f"`{path}` was not written: the job stopped before the round-trip ran; see the job log.\n"
+        )
+    lines = [
+        f"### Phenom smoke: {report['status']} (env `{report['env']}`, revision `{report['git_sha'][:12]}`)",
+        "",
+        "| # | step | status | ms | retried calls | error |",
+        "| ---: | --- | --- | ---: | ---: | --- |",
+    ]
+    for step in report["steps"]:
+        ms = "" if step["ms"] is None else f"{step['ms']:.0f}"
+        lines.append(
+            f"| {step['number']} | {step['name']} | {_STATUS_MARK.get(step['status'], step['status'])} | {ms} "
+            f"| {retried(step) or ''} | {_cell(step['error'])} |"
+        )
+    lines.append(f"| | **total** | | **{report['total_ms']:.0f}** | | |")
+    if report["error"] and report["status"] != "passed":
+        lines += ["", f"**Failure:** {_cell(report['error'])}"]
+    if report["cleanup"]:
+        lines += ["", f"**Cleanup:** {_cell(report['cleanup'])}"]
+    return "\n".join(lines) + "\n"
+
+
+def failure_line(report: dict[str, Any] | None, path: Path) -> str:
+    """One line naming what failed (the failing step's message), for the canary issue's title and body."""
+    if report is None:
+        return f"the job stopped before the round-trip ran ({path} was not written)"
+    if report["status"] == "passed":
+        return "every step passed"
+    return report["error"] or "the round-trip failed without a recorded error"
+
+
+def retried(step: dict[str, Any]) -> int:
+    """How many of a reported step's calls needed more than one attempt."""
+    return sum(1 for attempt in step["attempts"] if attempt["number"] == 2)
+
+
+def _cell(text: str | None) -> str:
+    return "" if not text else text.replace("|", "\\|").replace("\n", " ")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("report", type=Path, help="the JSON file pytest wrote with --phenom-report")
+    parser.add_argument("--failure", action="store_true", help="print only the line naming the failing step")
+    arguments = parser.parse_args(argv)
+    report = load_report(arguments.report)
+    text = failure_line(report, arguments.report) if arguments.failure else markdown(report, arguments.report)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

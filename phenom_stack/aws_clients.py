@@ -1,0 +1,22 @@
+"""boto3 clients pointed at the local stack's moto server."""
+
+from __future__ import annotations
+
+import boto3
+from botocore.config import Config
+
+from phenom_stack import names
+from phenom_stack.moto_server import DUMMY_CREDENTIALS
+
+# Path-style S3 URLs: `<bucket>.127.0.0.1` does not resolve (facts §7.2).
+CLIENT_CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2, "mode": "standard"})
+
+
+def aws_client(service: str, endpoint_url: str):
+    """A boto3 client for service on the moto server at endpoint_url, with dummy credentials."""
+    session = boto3.session.Session(
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=names.REGION,
+    )
+    return session.client(service, endpoint_url=endpoint_url, config=CLIENT_CONFIG)

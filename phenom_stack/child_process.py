@@ -1,0 +1,87 @@
+"""The stack's helper processes (moto, the Lambda hosts): how they are started, announce readiness, and are stopped.
+
+Each runs `python -m <module>` from the repo root in a session (process group) of its own, so stopping it also stops
+whatever it spawned, with stderr in a log file. Once it serves, it prints `READY <port>` on stdout (announce_ready)
+and from then on writes only to the log; the parent waits for that line (wait_ready) with a deadline.
+"""
+
+from __future__ import annotations
+
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from contextlib import ExitStack
+from pathlib import Path
+
+from phenom_stack.errors import StackStartError
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+READY_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 5.0
+READY_PREFIX = "READY "
+
+
+def start_child(module: str, arguments: list[str], environment: Mapping[str, str], log_path: Path,
+                cleanup: ExitStack) -> subprocess.Popen:
+    """Run `python -m module arguments` in its own process group, stderr to log_path; cleanup stops the group."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, *arguments], cwd=REPO_ROOT, env=dict(environment),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+        )
+    cleanup.callback(stop_process_group, process)
+    return process
+
+
+def wait_ready(process: subprocess.Popen, log_path: Path, what: str, hint: str,
+               timeout: float = READY_TIMEOUT_SECONDS) -> int:
+    """The port from the child's READY line; StackStartError (with the log's tail and the hint) if none comes."""
+    deadline = time.monotonic() + timeout
+    with selectors.DefaultSelector() as selector, process.stdout:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < deadline:
+            if selector.select(timeout=deadline - time.monotonic()):
+                line = process.stdout.readline().decode(errors="replace")
+                if line.startswith(READY_PREFIX):
+                    return int(line.split()[1])
+                if not line:
+                    break
+    raise StackStartError(
+        f"{what} did not get ready within {timeout:.0f}s (exit code {process.poll()}). "
+        f"Last log lines:\n{log_tail(log_path)}\nHint: {hint}"
+    )
+
+
+def announce_ready(port: int) -> None:
+    """In the child: tell the parent it serves on port, then send anything else printed to stdout to the log."""
+    print(f"{READY_PREFIX}{port}", flush=True)
+    # The parent closes the readiness pipe after this line; a later print (a handler's, say) goes to the log
+    # instead of failing on the closed pipe.
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+
+def stop_process_group(process: subprocess.Popen) -> None:
+    """SIGTERM the process's group, SIGKILL it if it lingers, and reap the process."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        try:
+            os.killpg(process.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    process.wait()
+
+
+def log_tail(path: Path, lines: int = 20) -> str:
+    """The last lines of a log file, or a note that there is none."""
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"

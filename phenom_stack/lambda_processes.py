@@ -1,0 +1,91 @@
+"""Start the Lambda hosts (phenom_stack.lambda_host), one process group per function, on ports chosen beforehand."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+from phenom_stack import names
+from phenom_stack.child_process import REPO_ROOT, start_child, wait_ready
+from phenom_stack.lambda_functions import LambdaFunction
+from phenom_stack.lambda_invoke import invoke_url
+from phenom_stack.moto_server import DUMMY_CREDENTIALS
+from phenom_stack.postgres import free_port
+
+
+@dataclass(frozen=True)
+class HostedFunction:
+    """A function served on loopback: its Invoke API and, when Terraform gives it one, its Function URL."""
+
+    function: LambdaFunction
+    port: int
+    log_path: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def invoke_url(self) -> str:
+        return invoke_url(self.url, self.function.name)
+
+    @property
+    def function_url(self) -> str:
+        return f"{self.url}/"
+
+
+def plan_lambda_hosts(functions: Iterable[LambdaFunction], log_dir: Path) -> dict[str, HostedFunction]:
+    """Where each function will be served, by name: a free loopback port chosen now, so others can be told its URLs
+    (the engine its Function URL, moto its Invoke API) before it starts."""
+    return {function.name: HostedFunction(function, free_port(), log_dir / f"{function.name}.log")
+            for function in functions}
+
+
+def runtime_environment(function: LambdaFunction, deployment: Mapping[str, str], aws_endpoint_url: str) -> dict:
+    """Exactly what the function sees in AWS: Terraform's variables, the runtime's, and the endpoint override."""
+    return {
+        **function.environment(deployment),
+        "AWS_REGION": names.REGION,
+        "AWS_DEFAULT_REGION": names.REGION,
+        "AWS_ENDPOINT_URL": aws_endpoint_url,
+        **DUMMY_CREDENTIALS,
+        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
+        # A Lambda has no AWS config files; the developer's own (profiles, endpoints) must not leak in.
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "PATH": os.defpath,
+        "LANG": "C.UTF-8",
+        "TZ": "UTC",
+        "PYTHONPATH": str(REPO_ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def start_lambda_hosts(
+    hosts: Iterable[HostedFunction],
+    deployment: Mapping[str, str],
+    aws_endpoint_url: str,
+    cleanup: ExitStack,
+) -> None:
+    """Start the planned hosts (all at once) and return once each listens on its port; cleanup stops them."""
+    started = []
+    for host in hosts:
+        function = host.function
+        arguments = [function.handler, "--name", function.name, "--timeout", str(function.timeout_seconds),
+                     "--memory", str(function.memory_mb), "--port", str(host.port)]
+        if function.function_url:
+            arguments.append("--function-url")
+        process = start_child("phenom_stack.lambda_host", arguments,
+                              runtime_environment(function, deployment, aws_endpoint_url), host.log_path, cleanup)
+        started.append((host, process))
+    for host, process in started:
+        wait_ready(
+            process, host.log_path, f"Lambda host for {host.function.name} ({host.function.handler})",
+            f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.function.name} "
+            f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
+        )

@@ -1,0 +1,85 @@
+"""moto's server for the local stack, in a process of its own, with the Cognito triggers wired in this process.
+
+    python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...]
+
+moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
+resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
+compete with the tests for one interpreter lock. The triggers are wired (phenom_stack.cognito_triggers) before the
+server takes its first request. It serves on 127.0.0.1:N, prints `READY <port>` on stdout once it answers, and exits
+0 on SIGTERM or SIGINT.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+import time
+
+import requests
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import make_server
+
+from phenom_stack.child_process import announce_ready
+from phenom_stack.cognito_triggers import cognito_triggers
+
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+ANSWER_TIMEOUT_SECONDS = 10.0
+# moto's own endpoint: it answers without loading any service's backend.
+PROBE_PATH = "/moto-api/config"
+
+
+def trigger_wiring(text: str) -> tuple[str, str]:
+    """One --trigger value, LAMBDA_ARN=INVOKE_URL, as (arn, url)."""
+    arn, separator, url = text.partition("=")
+    if not (separator and arn and url):
+        raise argparse.ArgumentTypeError(f"expected LAMBDA_ARN=INVOKE_URL, got {text!r}")
+    return arn, url
+
+
+def wait_until_answers(url: str, timeout: float = ANSWER_TIMEOUT_SECONDS) -> None:
+    """Return once GET url answers with a success status; raise RuntimeError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if requests.get(url, timeout=1).ok:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"moto did not answer {url} within {timeout:.0f}s")
+        time.sleep(0.02)
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Blocked before any thread starts, so every thread inherits the mask and SIGTERM and SIGINT wait for the sigwait
+    # below, which stops the server and exits 0, instead of killing the process wherever it is.
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    parser = argparse.ArgumentParser(prog="python -m phenom_stack.moto_process", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, required=True, help="port on 127.0.0.1")
+    parser.add_argument("--trigger", type=trigger_wiring, action="append", default=[], metavar="LAMBDA_ARN=INVOKE_URL",
+                        help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names")
+    args = parser.parse_args(argv)
+
+    # One access-log line per AWS call would bury moto's errors in its log.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with cognito_triggers(dict(args.trigger)):
+        server = make_server("127.0.0.1", args.port, DomainDispatcherApplication(create_backend_app), threaded=True,
+                             request_handler=MotoRequestHandler)
+        serving = threading.Thread(target=server.serve_forever, name="moto-server")
+        serving.start()
+        try:
+            wait_until_answers(f"http://127.0.0.1:{server.server_port}{PROBE_PATH}")
+            announce_ready(server.server_port)
+            signal.sigwait(STOP_SIGNALS)
+        finally:
+            server.shutdown()
+            serving.join()
+            server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

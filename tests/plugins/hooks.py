@@ -1,0 +1,54 @@
+"""Every pytest hook of the suite, in one place; each delegates to the plugin module that owns the concern."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+
+from tests.plugins import environment, load, options, reporting, stack
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    options.add_options(parser)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    environment.configure(config)
+    reporting.configure(config)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return [*environment.header_lines(config), stack.header_line(config)]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # trylast: -m has deselected by now, so only what will run is checked.
+    environment.refuse_cloud_contracts(config, items)
+    stack.skip_docker_tests(items)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    stack.start_if_needed(session)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report = yield
+    reporting.record_setup_error(item, call, report)
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    reporting.write_summary(terminalreporter, config)
+    load.write_summary(terminalreporter, config)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    reporting.write_report(session)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    stack.stop(config)

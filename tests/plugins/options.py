@@ -1,0 +1,34 @@
+"""The suite's command-line options: --env, --stack, --stack-file, --phenom-report."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def add_options(parser: pytest.Parser) -> None:
+    """The suite's command-line options, in one group."""
+    group = parser.getgroup("phenom", "Phenom backend suite")
+    group.addoption(
+        "--env",
+        default="local",
+        help="environment the smoke suite targets: local (the local stack), dev or prod; see phenom_client/environments.toml",
+    )
+    group.addoption(
+        "--stack",
+        default="auto",
+        choices=("auto", "hermetic", "docker"),
+        help="local stack kind: docker needs an engine, hermetic needs none, auto picks docker when an engine answers",
+    )
+    group.addoption(
+        "--stack-file",
+        metavar="PATH",
+        default=None,
+        help="use the running stack whose `phenom-stack up --json` line is in PATH instead of starting one "
+        "(write --stack-file=PATH: a separate PATH outside the repo would be taken for the rootdir)",
+    )
+    group.addoption(
+        "--phenom-report",
+        metavar="PATH",
+        default=None,
+        help="write the round-trip's steps (status, milliseconds), env and git sha as JSON to PATH",
+    )

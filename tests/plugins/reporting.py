@@ -1,0 +1,78 @@
+"""pytest plugin: the round-trip's step table in the terminal summary, and the same as JSON with --phenom-report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.plugins.environment import SELECTED_ENV, revision
+from phenom_client.report import build_report, table_lines
+from phenom_client.roundtrip import RoundTripOutcome
+from phenom_client.steps import describe
+
+_OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
+_SETUP_ERRORS = pytest.StashKey[list[str]]()
+
+
+def configure(config: pytest.Config) -> None:
+    """Empty lists for the run's round-trip outcomes and setup errors."""
+    config.stash[_OUTCOMES] = []
+    config.stash[_SETUP_ERRORS] = []
+
+
+@pytest.fixture
+def record_roundtrip(request: pytest.FixtureRequest) -> Callable[[RoundTripOutcome], None]:
+    """A function that hands a round-trip's outcome to the terminal summary and the --phenom-report file."""
+    return request.config.stash[_OUTCOMES].append
+
+
+def record_setup_error(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
+    """Keep why a smoke test could not start, for the summary and the report."""
+    # A smoke test that cannot even start (no password, no stack) still has to say why in the summary and report.
+    if call.when == "setup" and report.failed and item.get_closest_marker("smoke") and call.excinfo is not None:
+        error = call.excinfo.value
+        why = error.msg if isinstance(error, pytest.fail.Exception) else describe(error)
+        item.config.stash[_SETUP_ERRORS].append(f"the round-trip could not start: {why}")
+
+
+def write_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The round-trip's step table, when a round-trip ran or could not start."""
+    report = _report(config)
+    if report["status"] == "not run":
+        return
+    title = f"phenom round-trip: env {report['env']}"
+    env = config.stash.get(SELECTED_ENV, None)
+    if env is not None:
+        title += f" ({env.graphql_url}, {env.stack} stack)" if env.stack else f" ({env.graphql_url})"
+    terminalreporter.ensure_newline()
+    terminalreporter.section(title)
+    for line in table_lines(report):
+        terminalreporter.write_line(line)
+
+
+def write_report(session: pytest.Session) -> None:
+    """The --phenom-report JSON file, when asked for."""
+    config = session.config
+    target = config.getoption("phenom_report")
+    if target is None:
+        return
+    path = Path(target)
+    if not path.is_absolute():
+        path = config.invocation_params.dir / path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(_report(config), indent=2) + "\n", encoding="utf-8")
+
+
+def _report(config: pytest.Config) -> dict[str, Any]:
+    outcomes = config.stash.get(_OUTCOMES, [])
+    setup_errors = config.stash.get(_SETUP_ERRORS, [])
+    return build_report(
+        config.getoption("env"),
+        revision(config),
+        outcomes[-1] if outcomes else None,
+        setup_errors[-1] if setup_errors else None,
+    )

@@ -1,0 +1,103 @@
+"""The action handler's contract with Hasura: 4xx action errors for every refusal, never a 5xx, clean logs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from lambdas.action_handler import handler as action_handler
+from lambdas.action_handler.config import REQUIRED_ENV
+from lambdas.action_handler.services import ActionServices
+from lambdas.action_handler.storage import MediaStorage
+from tests.kit.events import action_body, function_url_event, handler_reply
+from tests.kit.fake_hasura import graphql_error
+from tests.kit.fixture_values import ADMIN_SECRET
+
+pytestmark = pytest.mark.unit
+
+REQUEST_ID = "unit-request-42"
+CREATE_INPUT = {"input": {"lat": 1.0, "lng": 2.0, "filenames": ["a.jpg"], "media_type": "video"}}
+
+
+def _call(event):
+    return handler_reply(event, REQUEST_ID)
+
+
+def test_unknown_action_is_not_supported(action_services, id_token):
+    status, error = _call(function_url_event(action_body("launchRocket", {}), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "not-supported")
+    assert "launchRocket" in error["message"]
+
+
+def test_token_is_checked_before_the_action_name(action_services):
+    status, error = _call(function_url_event(action_body("launchRocket", {})))
+    assert (status, error["extensions"]["code"]) == (401, "invalid-jwt")
+
+
+def test_malformed_body_is_a_bad_request(action_services, id_token):
+    status, error = _call(function_url_event("{not json", id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "bad-request")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [None, {}, {"body": 12}, {"headers": "x", "body": "{}"}, {"body": json.dumps({"action": {"name": "getPhenoms"}}), "headers": {"authorization": 5}}],
+    ids=["none", "empty", "numeric-body", "headers-not-object", "authorization-not-string"],
+)
+def test_junk_events_get_a_4xx(action_services, event):
+    status, error = handler_reply(event)
+    assert 400 <= status < 500
+    assert {"message", "extensions"} <= error.keys()
+
+
+def test_exception_becomes_400_unexpected_with_the_request_id(action_services, fake_hasura, id_token, monkeypatch, log_lines):
+    # GIVEN signing fails with an error nobody anticipated
+    def explode(storage, key):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(MediaStorage, "upload_url", explode)
+    # WHEN createPhenom runs
+    status, error = _call(function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token))
+    # THEN Hasura gets a 400 it can show, naming the request id, and the log has the traceback under that id
+    assert (status, error) == (400, {"message": f"action handler failed (request id {REQUEST_ID})", "extensions": {"code": "unexpected"}})
+    failure = json.loads(log_lines[-1])
+    assert (failure["level"], failure["request_id"]) == ("ERROR", REQUEST_ID)
+    assert "disk on fire" in failure["exception"]
+
+
+def test_hasura_error_becomes_400_unexpected(action_services, fake_hasura, id_token):
+    fake_hasura.answer("CreatePhenom", graphql_error("constraint-violation", "Uniqueness violation."))
+    status, error = _call(function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "unexpected")
+
+
+def test_unreachable_hasura_becomes_400_unexpected(action_config, s3, app_secret, id_token, monkeypatch):
+    unreachable = ActionServices(dataclasses.replace(action_config, graphql_url="http://127.0.0.1:9/v1/graphql"))
+    monkeypatch.setattr(action_handler, "action_services", lambda: unreachable)
+    status, error = _call(function_url_event(action_body("getPhenoms", {}), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "unexpected")
+
+
+def test_missing_environment_becomes_400_unexpected_and_names_the_variable_in_the_log(monkeypatch, log_lines):
+    for name in REQUIRED_ENV:
+        monkeypatch.delenv(name, raising=False)
+    status, error = _call(function_url_event(action_body("getPhenoms", {}), "token"))
+    assert (status, error["extensions"]["code"]) == (400, "unexpected")
+    assert "APP_SECRETS_ID" in json.loads(log_lines[-1])["exception"]
+
+
+def test_logs_carry_the_request_id_and_never_the_token_or_admin_secret(action_services, fake_hasura, id_token, log_lines):
+    # GIVEN one request that succeeds, one refused and one that fails
+    fake_hasura.answer("GetPhenoms", {"phenoms": []})
+    fake_hasura.answer("CreatePhenom", graphql_error("unexpected", "boom"))
+    _call(function_url_event(action_body("getPhenoms", {}), id_token.token))
+    _call(function_url_event(action_body("getPhenoms", {"limit": 0}), id_token.token))
+    _call(function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token))
+    # THEN every line is JSON with the request id, and neither secret appears anywhere
+    assert len(log_lines) >= 3
+    for line in log_lines:
+        assert json.loads(line)["request_id"] == REQUEST_ID
+        assert id_token.token not in line
+        assert ADMIN_SECRET not in line

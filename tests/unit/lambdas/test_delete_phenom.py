@@ -1,0 +1,82 @@
+"""deletePhenom through the handler: owner only, every object version removed, then the row."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.kit.events import action_body, function_url_event, handler_reply
+from tests.kit.fixture_values import MEDIA_BUCKET
+
+pytestmark = pytest.mark.unit
+
+
+def _delete(token, phenom_id):
+    event = function_url_event(action_body("deletePhenom", {"phenomId": phenom_id}), token)
+    return handler_reply(event)
+
+
+@pytest.fixture
+def owned_phenom(fake_hasura, id_token):
+    """The id of a phenom the caller owns, as the fake Hasura reports it and accepts its deletion."""
+    phenom_id = str(uuid.uuid4())
+    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
+    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
+    return phenom_id
+
+
+@pytest.fixture
+def versioned_bucket(s3):
+    """The media bucket with versioning on, as in prod."""
+    s3.put_bucket_versioning(Bucket=MEDIA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return s3
+
+
+def test_delete_removes_every_version_and_marker_then_the_row(action_services, fake_hasura, versioned_bucket, owned_phenom, id_token):
+    # GIVEN two objects under the phenom's prefix, one overwritten and one already "deleted" (a delete marker)
+    prefix = f"media/{owned_phenom}/"
+    for body in (b"v1", b"v2"):
+        versioned_bucket.put_object(Bucket=MEDIA_BUCKET, Key=f"{prefix}0_{owned_phenom}_a.jpg", Body=body)
+    versioned_bucket.put_object(Bucket=MEDIA_BUCKET, Key=f"{prefix}1_{owned_phenom}_b.jpg", Body=b"b")
+    versioned_bucket.delete_object(Bucket=MEDIA_BUCKET, Key=f"{prefix}1_{owned_phenom}_b.jpg")
+    # AND an object of another phenom
+    other_key = f"media/{uuid.uuid4()}/0_x_c.jpg"
+    versioned_bucket.put_object(Bucket=MEDIA_BUCKET, Key=other_key, Body=b"c")
+    # WHEN the owner deletes the phenom
+    status, output = _delete(id_token.token, owned_phenom)
+    # THEN both keys are gone with all their versions, the other phenom's object stays, and the row is deleted
+    assert (status, output) == (200, {"phenomId": owned_phenom, "deletedObjects": 2})
+    left = versioned_bucket.list_object_versions(Bucket=MEDIA_BUCKET)
+    assert [version["Key"] for version in left.get("Versions", [])] == [other_key]
+    assert left.get("DeleteMarkers", []) == []
+    assert fake_hasura.operations() == ["PhenomOwner", "DeletePhenom"]
+    assert fake_hasura.calls[1].variables == {"id": owned_phenom, "ownerId": id_token.sub}
+
+
+def test_delete_of_a_phenom_without_objects_deletes_the_row(action_services, fake_hasura, s3, owned_phenom, id_token):
+    status, output = _delete(id_token.token, owned_phenom)
+    assert (status, output["deletedObjects"]) == (200, 0)
+    assert fake_hasura.operations() == ["PhenomOwner", "DeletePhenom"]
+
+
+def test_someone_elses_phenom_and_a_missing_one_look_the_same(action_services, fake_hasura, s3, id_token):
+    # GIVEN a phenom owned by someone else, with an object, and an id that does not exist
+    theirs, missing = str(uuid.uuid4()), str(uuid.uuid4())
+    key = f"media/{theirs}/0_{theirs}_a.jpg"
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"theirs")
+    owners = {theirs: {"id": theirs, "owner_id": str(uuid.uuid4())}, missing: None}
+    fake_hasura.answer("PhenomOwner", lambda variables: (200, {"data": {"phenoms_by_pk": owners[variables["id"]]}}))
+    # WHEN the caller tries to delete each
+    replies = [_delete(id_token.token, phenom_id) for phenom_id in (theirs, missing)]
+    # THEN both are 404 not-found with the same wording, nothing was deleted anywhere
+    assert [(status, error["extensions"]["code"]) for status, error in replies] == [(404, "not-found")] * 2
+    assert [error["message"].replace(theirs, "<id>").replace(missing, "<id>") for _, error in replies] == ["phenom <id> not found"] * 2
+    assert fake_hasura.operations() == ["PhenomOwner", "PhenomOwner"]
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET)["Contents"][0]["Key"] == key
+
+
+def test_bad_phenom_id_is_refused_before_any_lookup(action_services, fake_hasura, id_token):
+    status, error = _delete(id_token.token, "../other")
+    assert (status, error["extensions"]["code"]) == (400, "validation-failed")
+    assert fake_hasura.calls == []

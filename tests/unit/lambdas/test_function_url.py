@@ -1,0 +1,69 @@
+"""Reading Hasura's action request out of a Function URL event (payload 2.0) and shaping the replies."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from lambdas.action_handler.errors import BadRequest
+from lambdas.action_handler.function_url import action_request, error_response, json_response
+from tests.kit.events import action_body, function_url_event
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("base64_body", [False, True], ids=["plain", "base64"])
+def test_action_request_from_event(base64_body):
+    event = function_url_event(action_body("getPhenoms", {"limit": 3}), "tok", base64_body=base64_body)
+    request = action_request(event)
+    assert (request.name, dict(request.input), request.authorization) == ("getPhenoms", {"limit": 3}, "Bearer tok")
+
+
+def test_header_names_are_matched_case_insensitively():
+    event = function_url_event(action_body("getPhenoms", {}))
+    event["headers"]["Authorization"] = "Bearer x"
+    assert action_request(event).authorization == "Bearer x"
+
+
+def test_missing_input_reads_as_empty():
+    body = action_body("getPhenoms", {})
+    del body["input"]
+    assert dict(action_request(function_url_event(body)).input) == {}
+
+
+def test_authorization_is_kept_out_of_the_repr():
+    assert "secret-token" not in repr(action_request(function_url_event(action_body("getPhenoms", {}), "secret-token")))
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"body": None},
+        {"body": "not json"},
+        {"body": "[1, 2]"},
+        {"body": "%%%", "isBase64Encoded": True},
+        {"body": json.dumps({"action": {}, "input": {}})},
+        {"body": json.dumps({"action": "createPhenom", "input": {}})},
+        {"body": json.dumps({"action": {"name": "getPhenoms"}, "input": [1]})},
+    ],
+    ids=["no-body", "not-json", "array", "bad-base64", "no-name", "action-not-object", "input-not-object"],
+)
+def test_malformed_body_is_a_bad_request(event):
+    with pytest.raises(BadRequest) as refused:
+        action_request(event)
+    assert (refused.value.status, refused.value.code) == (400, "bad-request")
+
+
+def test_json_response_shape():
+    assert json_response(200, [{"id": 1}]) == {
+        "statusCode": 200,
+        "headers": {"content-type": "application/json"},
+        "body": '[{"id": 1}]',
+    }
+
+
+def test_error_response_is_hasura_action_error_shape():
+    response = error_response(404, "not-found", "phenom x not found")
+    assert response["statusCode"] == 404
+    assert json.loads(response["body"]) == {"message": "phenom x not found", "extensions": {"code": "not-found"}}
