@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.phenom-setup-done
 
-.PHONY: setup smoke test stack lambdas load bench
+.PHONY: setup smoke test lint stack lambdas load bench
 
 setup: $(SETUP_STAMP)
 
@@ -24,10 +24,15 @@ $(SETUP_STAMP): pyproject.toml package.json package-lock.json
 smoke: setup
 	$(BIN)/python -m pytest -m smoke --env local
 
-# The Lambda zips first (Terraform and the zip tests read them), then unit, contract (local stack,
-# Terraform, checkov, workflows) and the local smoke round-trip.
-test: lambdas
+# ruff over the whole repository, the Lambda zips (Terraform and the zip tests read them), then unit,
+# contract (local stack, Terraform, checkov, workflows) and the local smoke round-trip.
+test: lint lambdas
 	$(BIN)/python -m pytest
+
+# The formatter and the linter, configured once in pyproject.toml, over the whole repository.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # A local backend on loopback until Ctrl-C: prints the GraphQL URL, Cognito ids and test users.
 stack: setup

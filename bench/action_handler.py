@@ -29,10 +29,11 @@ from pathlib import Path
 
 from raw_api import cognito_client, id_token
 from stack_process import running_stack
+from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, percentile, timed_process
+
 from phenom_client import PhenomClient, SmokeCredentials, load_environment
 from phenom_stack.lambda_functions import ACTION_HANDLER
 from phenom_stack.lambda_processes import runtime_environment
-from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, percentile, timed_process
 
 ACTIONS = ("createPhenom", "getPhenoms")
 LISTED_ROWS = 20
@@ -58,8 +59,9 @@ def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], wo
     result_path = workdir / "handler-calls.json"
     request = {"action": action, "token": token, "warm_calls": warm_calls, "result_path": str(result_path)}
     spawned = time.time()
-    finished = subprocess.run([PYTHON, CHILD], input=json.dumps(request), env=env, cwd=REPO_ROOT, text=True,
-                              capture_output=True, timeout=300)
+    finished = subprocess.run(
+        [PYTHON, CHILD], input=json.dumps(request), env=env, cwd=REPO_ROOT, text=True, capture_output=True, timeout=300
+    )
     if finished.returncode != 0:
         raise BenchError(f"handler_calls.py {action} exited {finished.returncode}: {finished.stderr.strip()[-2000:]}")
     figures = json.loads(result_path.read_text())
@@ -69,8 +71,15 @@ def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], wo
 
 def import_breakdown(code_or_script: list[str], env: dict[str, str], stdin: str = "") -> dict[str, float]:
     """Seconds of own import time per top-level package (python -X importtime) for one process."""
-    finished = subprocess.run([PYTHON, "-X", "importtime", *code_or_script], input=stdin, env=env, cwd=REPO_ROOT,
-                              text=True, capture_output=True, timeout=300)
+    finished = subprocess.run(
+        [PYTHON, "-X", "importtime", *code_or_script],
+        input=stdin,
+        env=env,
+        cwd=REPO_ROOT,
+        text=True,
+        capture_output=True,
+        timeout=300,
+    )
     if finished.returncode != 0:
         raise BenchError(f"python -X importtime {' '.join(code_or_script)} failed: {finished.stderr.strip()[-2000:]}")
     per_package: dict[str, float] = defaultdict(float)
@@ -136,12 +145,18 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, list[dict]], dict[str, 
                 for run in range(1, args.runs + 1):
                     for action in ACTIONS:
                         figures[action].append(cold_start(action, token, per_run, env, workdir))
-                    shown = "  ".join(f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
-                                      for action in ACTIONS)
+                    shown = "  ".join(
+                        f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
+                        for action in ACTIONS
+                    )
                     print(f"  cold start {run}/{args.runs}: {shown}", flush=True)
                 at_import = import_breakdown(["-c", "import lambdas.action_handler.handler"], env)
-                request = {"action": "createPhenom", "token": token, "warm_calls": 0,
-                           "result_path": str(workdir / "importtime.json")}
+                request = {
+                    "action": "createPhenom",
+                    "token": token,
+                    "warm_calls": 0,
+                    "result_path": str(workdir / "importtime.json"),
+                }
                 with_first_request = import_breakdown([CHILD], env, stdin=json.dumps(request))
             finally:
                 for phenom_id in seeded:
@@ -151,17 +166,21 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, list[dict]], dict[str, 
 
 def print_cold_start(action: str, runs: list[dict]) -> tuple[float, float, float]:
     """One action's line; (median spawn to first answer, warm p50, warm p95) in seconds."""
+
     def typical(key: str) -> float:
         return median([run[key] for run in runs]) * 1000
 
     spawn = median([run["spawn_to_first_answer_seconds"] for run in runs])
-    interpreter = median([run["spawn_to_first_answer_seconds"] - run["script_start_to_first_answer_seconds"]
-                          for run in runs])
+    interpreter = median(
+        [run["spawn_to_first_answer_seconds"] - run["script_start_to_first_answer_seconds"] for run in runs]
+    )
     warm = [seconds for run in runs for seconds in run["warm_seconds"]]
     p50, p95 = percentile(warm, 0.5), percentile(warm, 0.95)
-    print(f"  {action:<13} spawn to first answer {spawn * 1000:4.0f} ms = interpreter {interpreter * 1000:.0f} ms"
-          f" + import {typical('import_seconds'):.0f} ms + first request {typical('first_seconds'):.0f} ms;"
-          f" warm ({len(warm)} calls) p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+    print(
+        f"  {action:<13} spawn to first answer {spawn * 1000:4.0f} ms = interpreter {interpreter * 1000:.0f} ms"
+        f" + import {typical('import_seconds'):.0f} ms + first request {typical('first_seconds'):.0f} ms;"
+        f" warm ({len(warm)} calls) p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+    )
     return spawn, p50, p95
 
 
@@ -170,8 +189,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="cold starts per action (medians are reported)")
     parser.add_argument("--warm-calls", type=int, default=50, help="warm calls per action, spread over the runs")
     parser.add_argument("--no-build", action="store_true", help="read dist/lambdas instead of running the build")
-    parser.add_argument("--seed-state", choices=("uploaded", "pending"), default="uploaded",
-                        help="whether the 20 rows getPhenoms lists have their file uploaded or still pending")
+    parser.add_argument(
+        "--seed-state",
+        choices=("uploaded", "pending"),
+        default="uploaded",
+        help="whether the 20 rows getPhenoms lists have their file uploaded or still pending",
+    )
     args = parser.parse_args()
 
     print(f"machine: {machine()}")
@@ -181,24 +204,35 @@ def main() -> None:
     print(f"\nhandler cold start (median of {args.runs}; a fresh process imports the handler and answers once):")
     summary = {action: print_cold_start(action, figures[action]) for action in ACTIONS}
     deletes = [seconds for run in figures["createPhenom"] for seconds in run["delete_seconds"]]
-    print(f"  deletePhenom  warm ({len(deletes)} calls) p50 {percentile(deletes, 0.5) * 1000:.1f} ms, "
-          f"p95 {percentile(deletes, 0.95) * 1000:.1f} ms")
+    print(
+        f"  deletePhenom  warm ({len(deletes)} calls) p50 {percentile(deletes, 0.5) * 1000:.1f} ms, "
+        f"p95 {percentile(deletes, 0.95) * 1000:.1f} ms"
+    )
     first = figures["createPhenom"][0]
-    print(f"boto3 imported at module import: {'yes' if first['boto3_at_import'] else 'no'}; "
-          f"after the first request: {'yes' if first['boto3_after_first'] else 'no'}")
+    print(
+        f"boto3 imported at module import: {'yes' if first['boto3_at_import'] else 'no'}; "
+        f"after the first request: {'yes' if first['boto3_after_first'] else 'no'}"
+    )
     print_top("own import time at module import, by top-level package", at_import)
-    print_top("imported lazily by the first createPhenom",
-              {name: seconds for name, seconds in with_first_request.items() if name not in at_import})
+    print_top(
+        "imported lazily by the first createPhenom",
+        {name: seconds for name, seconds in with_first_request.items() if name not in at_import},
+    )
     print("zip sizes:")
     for name, size, entries in sizes:
         top = sorted(entries.items(), key=lambda item: -item[1])[:4]
         print(f"  {name:<26}{size / 1024:9.1f} KiB  largest: " + ", ".join(f"{e} {b / 1024:.0f} KiB" for e, b in top))
     handler_zip = next((size for name, size, _ in sizes if name == "action_handler.zip"), 0)
-    (create_cold, create_p50, create_p95), (list_cold, list_p50, list_p95) = summary["createPhenom"], summary["getPhenoms"]
-    print(f"action handler: cold start {create_cold * 1000:.0f} ms (createPhenom) / {list_cold * 1000:.0f} ms "
-          f"(getPhenoms); warm p50/p95 createPhenom {create_p50 * 1000:.1f}/{create_p95 * 1000:.1f} ms, getPhenoms "
-          f"{list_p50 * 1000:.1f}/{list_p95 * 1000:.1f} ms ({LISTED_ROWS} rows, {args.seed_state}); "
-          f"action_handler.zip {handler_zip / 2**20:.2f} MiB")
+    (create_cold, create_p50, create_p95), (list_cold, list_p50, list_p95) = (
+        summary["createPhenom"],
+        summary["getPhenoms"],
+    )
+    print(
+        f"action handler: cold start {create_cold * 1000:.0f} ms (createPhenom) / {list_cold * 1000:.0f} ms "
+        f"(getPhenoms); warm p50/p95 createPhenom {create_p50 * 1000:.1f}/{create_p95 * 1000:.1f} ms, getPhenoms "
+        f"{list_p50 * 1000:.1f}/{list_p95 * 1000:.1f} ms ({LISTED_ROWS} rows, {args.seed_state}); "
+        f"action_handler.zip {handler_zip / 2**20:.2f} MiB"
+    )
 
 
 if __name__ == "__main__":

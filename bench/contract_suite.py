@@ -25,8 +25,15 @@ OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (?:passed|failed|error|errors|skipped)\b.
 def run_suite() -> tuple[float, str, list[tuple[float, str, str]]]:
     """(wall seconds, pytest's outcome line, [(seconds, phase, test id)] of its --durations table)."""
     started = time.perf_counter()
-    finished = subprocess.run(COMMAND, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, timeout=1800)
+    finished = subprocess.run(
+        COMMAND,
+        cwd=REPO_ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=1800,
+    )
     seconds = time.perf_counter() - started
     lines = finished.stdout.splitlines()
     durations = [(float(m[1]), m[2], m[3]) for m in map(DURATION_LINE.match, lines) if m]

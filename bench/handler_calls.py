@@ -35,10 +35,14 @@ def main() -> None:
     def call(name: str, action_input: dict) -> tuple[float, dict]:
         event = function_url_event(name, action_input, request["token"])
         begun = time.perf_counter()
-        reply = handler(event, SimpleNamespace(
-            aws_request_id=str(uuid.uuid4()), function_name="phenom-bench",
-            get_remaining_time_in_millis=lambda: FUNCTION_TIMEOUT_MS,
-        ))
+        reply = handler(
+            event,
+            SimpleNamespace(
+                aws_request_id=str(uuid.uuid4()),
+                function_name="phenom-bench",
+                get_remaining_time_in_millis=lambda: FUNCTION_TIMEOUT_MS,
+            ),
+        )
         seconds = time.perf_counter() - begun
         body = json.loads(reply["body"])
         if reply["statusCode"] != 200:
@@ -52,8 +56,9 @@ def main() -> None:
         if action == "createPhenom":
             filenames = [f"phenom-bench-{uuid.uuid4().hex[:12]}.jpg"]
             # Hasura passes action arguments by name: createPhenom's one argument is called `input`.
-            seconds, body = call("createPhenom", {"input": {"lat": 1.0, "lng": 2.0, "media_type": "image",
-                                                            "filenames": filenames}})
+            seconds, body = call(
+                "createPhenom", {"input": {"lat": 1.0, "lng": 2.0, "media_type": "image", "filenames": filenames}}
+            )
             created.append(body["phenomId"])
             return seconds
         return call("getPhenoms", {"limit": 20})[0]
@@ -78,8 +83,12 @@ def main() -> None:
 
 def action_body(name: str, action_input: dict) -> dict:
     """Hasura's action request body for the action `name`, as the user role sends it."""
-    return {"action": {"name": name}, "input": action_input, "session_variables": {"x-hasura-role": "user"},
-            "request_query": f"{name} (bench)"}
+    return {
+        "action": {"name": name},
+        "input": action_input,
+        "session_variables": {"x-hasura-role": "user"},
+        "request_query": f"{name} (bench)",
+    }
 
 
 def function_url_event(name: str, action_input: dict, token: str) -> dict:
@@ -89,8 +98,11 @@ def function_url_event(name: str, action_input: dict, token: str) -> dict:
         "routeKey": "$default",
         "rawPath": "/",
         "rawQueryString": "",
-        "headers": {"content-type": "application/json", "authorization": f"Bearer {token}",
-                    "user-agent": "hasura-graphql-engine/v2.48.5"},
+        "headers": {
+            "content-type": "application/json",
+            "authorization": f"Bearer {token}",
+            "user-agent": "hasura-graphql-engine/v2.48.5",
+        },
         "requestContext": {"requestId": str(uuid.uuid4()), "http": {"method": "POST", "path": "/"}},
         "body": json.dumps(action_body(name, action_input)),
         "isBase64Encoded": False,

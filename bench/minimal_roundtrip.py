@@ -19,7 +19,6 @@ import uuid
 from pathlib import Path
 
 import requests
-
 from raw_api import CREATE_PHENOM, DELETE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 
 
@@ -35,8 +34,12 @@ def checked(response: requests.Response, call: str) -> requests.Response:
 
 
 def graphql(http: requests.Session, url: str, token: str, query: str, variables: dict) -> dict:
-    response = http.post(url, json={"query": query, "variables": variables},
-                         headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT)
+    response = http.post(
+        url,
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=TIMEOUT,
+    )
     body = checked(response, "POST graphql").json()
     if body.get("errors"):
         raise RoundTripFailed(f"GraphQL errors: {body['errors'][0].get('message')}")
@@ -48,8 +51,13 @@ def round_trip(stack: dict, cognito, http: requests.Session) -> None:
     filename = f"phenom-bench-{uuid.uuid4().hex[:12]}.txt"
     content = f"Phenom benchmark object {filename}; safe to delete.\n".encode()
 
-    created = graphql(http, url, token, CREATE_PHENOM,
-                      {"input": {"lat": 0.0, "lng": 0.0, "filenames": [filename], "media_type": "image"}})["createPhenom"]
+    created = graphql(
+        http,
+        url,
+        token,
+        CREATE_PHENOM,
+        {"input": {"lat": 0.0, "lng": 0.0, "filenames": [filename], "media_type": "image"}},
+    )["createPhenom"]
     phenom_id = created["phenomId"]
     checked(http.put(created["uploads"][0]["uploadUrl"], data=content, timeout=TIMEOUT), "PUT uploadUrl")
     rows = graphql(http, url, token, GET_PHENOMS, {"limit": 100})["getPhenoms"]

@@ -25,6 +25,7 @@ def id_token(cognito: Any, stack: dict) -> str:
     """The ID token of the stack's first user, from one USER_PASSWORD_AUTH InitiateAuth."""
     user = stack["users"][0]
     return cognito.initiate_auth(
-        ClientId=stack["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=stack["client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
     )["AuthenticationResult"]["IdToken"]

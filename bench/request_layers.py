@@ -20,12 +20,12 @@ import uuid
 from collections.abc import Callable
 
 import requests
-
 from handler_calls import action_body
 from raw_api import CREATE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 from stack_process import running_stack
-from phenom_client.redaction import redact
 from timing import interleave, machine, median, percentile
+
+from phenom_client.redaction import redact
 
 TABLE_QUERY = "query { phenoms(limit: 20) { id } }"
 
@@ -80,7 +80,14 @@ class Layers:
 
 
 def _create_input() -> dict:
-    return {"input": {"lat": 1.0, "lng": 2.0, "media_type": "image", "filenames": [f"phenom-bench-{uuid.uuid4().hex[:12]}.jpg"]}}
+    return {
+        "input": {
+            "lat": 1.0,
+            "lng": 2.0,
+            "media_type": "image",
+            "filenames": [f"phenom-bench-{uuid.uuid4().hex[:12]}.jpg"],
+        }
+    }
 
 
 def _timed(call: Callable[[], object]) -> float:
@@ -112,12 +119,16 @@ def main() -> None:
     print(f"\nmedian and p95 of {args.runs} interleaved rounds:")
     for name, values in seconds.items():
         print(f"  {name:<32}{median(values) * 1000:7.1f} ms{percentile(values, 0.95) * 1000:8.1f} ms")
-    double = {action: median(seconds[f"{action} via /v1/graphql"]) - median(seconds[f"{action} via Function URL"])
-              for action in ("getPhenoms", "createPhenom")}
-    print(f"request layers (median of {args.runs}): the engine double adds {double['getPhenoms'] * 1000:.1f} ms to "
-          f"getPhenoms and {double['createPhenom'] * 1000:.1f} ms to createPhenom over the Function URL; a table "
-          f"query through it takes {median(seconds['table query via /v1/graphql']) * 1000:.1f} ms; sign-in "
-          f"{median(seconds['sign in (InitiateAuth)']) * 1000:.1f} ms")
+    double = {
+        action: median(seconds[f"{action} via /v1/graphql"]) - median(seconds[f"{action} via Function URL"])
+        for action in ("getPhenoms", "createPhenom")
+    }
+    print(
+        f"request layers (median of {args.runs}): the engine double adds {double['getPhenoms'] * 1000:.1f} ms to "
+        f"getPhenoms and {double['createPhenom'] * 1000:.1f} ms to createPhenom over the Function URL; a table "
+        f"query through it takes {median(seconds['table query via /v1/graphql']) * 1000:.1f} ms; sign-in "
+        f"{median(seconds['sign in (InitiateAuth)']) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import re
 
 from stack_process import running_stack
 from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ratio, timed_process
+
 from phenom_client.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
 SMOKE = ("-m", "smoke", "--env", "local")
@@ -83,14 +84,20 @@ def main() -> None:
     print(f"\nwhole process, median of {args.runs} interleaved runs:")
     for name, value in medians.items():
         print(f"  {name:<12}{value:6.2f}s")
-    print(f"round-trip inside the process (median): pytest steps {median(in_process['pytest']):.0f} ms, "
-          f"minimal {median(in_process['minimal']):.0f} ms, newman run {median(in_process['newman']):.0f} ms")
-    print(f"pytest-file: pytest-file/minimal {ratio(medians['pytest-file'], medians['minimal']):.2f}x, "
-          f"pytest-file/newman {ratio(medians['pytest-file'], medians['newman']):.2f}x")
-    print(f"round-trip (whole process, median of {args.runs}): pytest {medians['pytest']:.2f} s, "
-          f"minimal {medians['minimal']:.2f} s, newman {medians['newman']:.2f} s; "
-          f"pytest/minimal {ratio(medians['pytest'], medians['minimal']):.2f}x (goal <= 1.2x), "
-          f"pytest/newman {ratio(medians['pytest'], medians['newman']):.2f}x (goal < 1x)")
+    print(
+        f"round-trip inside the process (median): pytest steps {median(in_process['pytest']):.0f} ms, "
+        f"minimal {median(in_process['minimal']):.0f} ms, newman run {median(in_process['newman']):.0f} ms"
+    )
+    print(
+        f"pytest-file: pytest-file/minimal {ratio(medians['pytest-file'], medians['minimal']):.2f}x, "
+        f"pytest-file/newman {ratio(medians['pytest-file'], medians['newman']):.2f}x"
+    )
+    print(
+        f"round-trip (whole process, median of {args.runs}): pytest {medians['pytest']:.2f} s, "
+        f"minimal {medians['minimal']:.2f} s, newman {medians['newman']:.2f} s; "
+        f"pytest/minimal {ratio(medians['pytest'], medians['minimal']):.2f}x (goal <= 1.2x), "
+        f"pytest/newman {ratio(medians['pytest'], medians['newman']):.2f}x (goal < 1x)"
+    )
 
 
 if __name__ == "__main__":

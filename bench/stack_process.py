@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from phenom_stack.endpoints import LocalStack
 from timing import PYTHON, REPO_ROOT, BenchError, last_lines
+
+from phenom_stack.endpoints import LocalStack
 
 STACK_COMMAND = (str(Path(PYTHON).with_name("phenom-stack")), "up", "--json", "--stack", "hermetic")
 READY_TIMEOUT_SECONDS = 120.0

@@ -39,12 +39,17 @@ def main() -> None:
             stop.append(stopped)
             for part, seconds in stack.description.get("start_timings", {}).items():
                 parts.setdefault(part, []).append(seconds)
-            print(f"  run {run}/{args.runs}: ready {stack.ready_seconds:.2f}s "
-                  f"(stack clock {in_process[-1]:.2f}s), stopped in {stopped:.2f}s", flush=True)
+            print(
+                f"  run {run}/{args.runs}: ready {stack.ready_seconds:.2f}s "
+                f"(stack clock {in_process[-1]:.2f}s), stopped in {stopped:.2f}s",
+                flush=True,
+            )
 
     start = median(in_process)
-    print(f"\nmedian of {args.runs} runs: ready {median(ready):.2f}s; stack clock {start:.2f}s; "
-          f"interpreter and imports {median(ready) - start:.2f}s; SIGTERM to exit {median(stop):.2f}s")
+    print(
+        f"\nmedian of {args.runs} runs: ready {median(ready):.2f}s; stack clock {start:.2f}s; "
+        f"interpreter and imports {median(ready) - start:.2f}s; SIGTERM to exit {median(stop):.2f}s"
+    )
     if not parts:
         print("the JSON line has no start_timings: ask the stack helper which key carries the per-part timing")
     else:

@@ -62,8 +62,14 @@ def timed_process(
     started = time.perf_counter()
     try:
         finished = subprocess.run(
-            list(command), cwd=cwd, env=dict(env) if env is not None else None, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout,
+            list(command),
+            cwd=cwd,
+            env=dict(env) if env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         raise BenchError(f"{_shown(command)} did not finish within {timeout:.0f}s") from None

@@ -23,9 +23,12 @@ REQUIREMENTS_FILE = "requirements.txt"
 # The Lambda python3.12 runtime (Amazon Linux 2023, x86_64).
 PIP_PLATFORM_ARGS = (
     "--only-binary=:all:",
-    "--platform", "manylinux2014_x86_64",
-    "--implementation", "cp",
-    "--python-version", "3.12",
+    "--platform",
+    "manylinux2014_x86_64",
+    "--implementation",
+    "cp",
+    "--python-version",
+    "3.12",
 )
 # The runtime provides the AWS SDK; a bundled copy would only grow the zip and shadow the runtime's.
 FORBIDDEN_PACKAGES = ("boto3", "botocore", "s3transfer")
@@ -66,7 +69,9 @@ def build_lambda(name: str, out_dir: Path = DEFAULT_OUT_DIR, cache_dir: Path = D
     return BuiltZip(path=path, size_bytes=path.stat().st_size)
 
 
-def build_all(names: Sequence[str] = LAMBDA_NAMES, out_dir: Path = DEFAULT_OUT_DIR, cache_dir: Path = DEFAULT_CACHE_DIR) -> list[BuiltZip]:
+def build_all(
+    names: Sequence[str] = LAMBDA_NAMES, out_dir: Path = DEFAULT_OUT_DIR, cache_dir: Path = DEFAULT_CACHE_DIR
+) -> list[BuiltZip]:
     """Zip every Lambda in `names`."""
     return [build_lambda(name, out_dir, cache_dir) for name in names]
 
@@ -99,7 +104,9 @@ def installed_dependencies(name: str, cache_dir: Path = DEFAULT_CACHE_DIR) -> Pa
         _pip_install(requirements, staging)
         bundled_sdk = [package for package in FORBIDDEN_PACKAGES if (staging / package).exists()]
         if bundled_sdk:
-            raise BuildError(f"{name}'s requirements pull in {', '.join(bundled_sdk)}: drop what depends on the AWS SDK")
+            raise BuildError(
+                f"{name}'s requirements pull in {', '.join(bundled_sdk)}: drop what depends on the AWS SDK"
+            )
         # Renamed into place only when complete, so an interrupted build never leaves a half-filled cache entry.
         staging.rename(target)
     finally:
@@ -114,8 +121,18 @@ def _cache_entry(name: str, requirements: Path, cache_dir: Path) -> Path:
 
 def _pip_install(requirements: Path, target: Path) -> None:
     command = [
-        sys.executable, "-m", "pip", "install", "--quiet", "--no-compile", "--disable-pip-version-check",
-        *PIP_PLATFORM_ARGS, "--target", str(target), "--requirement", str(requirements),
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--disable-pip-version-check",
+        *PIP_PLATFORM_ARGS,
+        "--target",
+        str(target),
+        "--requirement",
+        str(requirements),
     ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0:
@@ -162,7 +179,9 @@ def _write_zip(path: Path, files: dict[str, Path]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: build the zips, print their sizes; exit 1 with the reason when a build fails."""
     parser = argparse.ArgumentParser(prog="phenom-build-lambdas", description="Build one zip per Lambda for Terraform.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT_DIR, help="directory for the zips (default dist/lambdas)")
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT_DIR, help="directory for the zips (default dist/lambdas)"
+    )
     parser.add_argument("--only", choices=LAMBDA_NAMES, action="append", help="build only this Lambda (repeatable)")
     args = parser.parse_args(argv)
     try:

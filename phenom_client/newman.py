@@ -52,6 +52,15 @@ def newman_command(environment: Path, json_report: Path | None = None) -> list[s
     """`newman run` of the collection with `environment`; with `json_report`, its JSON reporter writes there."""
     reporters = ["--reporters", "json", "--reporter-json-export", str(json_report)] if json_report else []
     return [
-        str(NEWMAN), "run", str(COLLECTION), "--environment", str(environment), *reporters,
-        "--timeout-request", str(REQUEST_TIMEOUT_MS), "--disable-unicode", "--color", "off",
+        str(NEWMAN),
+        "run",
+        str(COLLECTION),
+        "--environment",
+        str(environment),
+        *reporters,
+        "--timeout-request",
+        str(REQUEST_TIMEOUT_MS),
+        "--disable-unicode",
+        "--color",
+        "off",
     ]

@@ -12,18 +12,40 @@ from phenom_stack.endpoints import StackUser
 
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 # As infra/modules/cognito sets them.
-PASSWORD_POLICY = {"MinimumLength": 12, "RequireLowercase": True, "RequireUppercase": True, "RequireNumbers": True,
-                   "RequireSymbols": False, "TemporaryPasswordValidityDays": 7}
+PASSWORD_POLICY = {
+    "MinimumLength": 12,
+    "RequireLowercase": True,
+    "RequireUppercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": False,
+    "TemporaryPasswordValidityDays": 7,
+}
 ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}
 # Terraform sets no read_attributes, so Cognito lets the client read every attribute; moto puts only the listed
 # ones into ID tokens, so the standard attributes the users table stores are listed.
 PROFILE_ATTRIBUTES = ["email", "email_verified", "name", "given_name", "family_name", "preferred_username", "locale"]
 # The first user is the smoke user: its credentials go into the smoke-credentials secret.
 USER_PROFILES = (
-    ("smoke@phenom.local", {"name": "Smoke User", "given_name": "Smoke", "family_name": "User",
-                            "preferred_username": "smoke", "locale": "en"}),
-    ("other@phenom.local", {"name": "Other User", "given_name": "Other", "family_name": "User",
-                            "preferred_username": "other", "locale": "en"}),
+    (
+        "smoke@phenom.local",
+        {
+            "name": "Smoke User",
+            "given_name": "Smoke",
+            "family_name": "User",
+            "preferred_username": "smoke",
+            "locale": "en",
+        },
+    ),
+    (
+        "other@phenom.local",
+        {
+            "name": "Other User",
+            "given_name": "Other",
+            "family_name": "User",
+            "preferred_username": "other",
+            "locale": "en",
+        },
+    ),
 )
 
 
@@ -72,8 +94,12 @@ def create_media_bucket(s3) -> str:
     )
     s3.put_public_access_block(
         Bucket=bucket,
-        PublicAccessBlockConfiguration={"BlockPublicAcls": True, "IgnorePublicAcls": True,
-                                        "BlockPublicPolicy": True, "RestrictPublicBuckets": True},
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
     )
     return bucket
 
@@ -82,11 +108,13 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
     """Secret `phenom-local-app-secrets` with the keys prod's holds; return its id."""
     secretsmanager.create_secret(
         Name=names.APP_SECRETS_ID,
-        SecretString=json.dumps({
-            "database_url": database_url,
-            "jwt_secret": json.dumps(jwt_secret_config),
-            "graphql_admin_secret": admin_secret,
-        }),
+        SecretString=json.dumps(
+            {
+                "database_url": database_url,
+                "jwt_secret": json.dumps(jwt_secret_config),
+                "graphql_admin_secret": admin_secret,
+            }
+        ),
     )
     return names.APP_SECRETS_ID
 

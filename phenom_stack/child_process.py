@@ -25,20 +25,27 @@ STOP_TIMEOUT_SECONDS = 5.0
 READY_PREFIX = "READY "
 
 
-def start_child(module: str, arguments: list[str], environment: Mapping[str, str], log_path: Path,
-                cleanup: ExitStack) -> subprocess.Popen:
+def start_child(
+    module: str, arguments: list[str], environment: Mapping[str, str], log_path: Path, cleanup: ExitStack
+) -> subprocess.Popen:
     """Run `python -m module arguments` in its own process group, stderr to log_path; cleanup stops the group."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", module, *arguments], cwd=REPO_ROOT, env=dict(environment),
-            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+            [sys.executable, "-m", module, *arguments],
+            cwd=REPO_ROOT,
+            env=dict(environment),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            start_new_session=True,
         )
     cleanup.callback(stop_process_group, process)
     return process
 
 
-def wait_ready(process: subprocess.Popen, log_path: Path, what: str, hint: str,
-               timeout: float = READY_TIMEOUT_SECONDS) -> int:
+def wait_ready(
+    process: subprocess.Popen, log_path: Path, what: str, hint: str, timeout: float = READY_TIMEOUT_SECONDS
+) -> int:
     """The port from the child's READY line; StackStartError (with the log's tail and the hint) if none comes."""
     deadline = time.monotonic() + timeout
     with selectors.DefaultSelector() as selector, process.stdout:

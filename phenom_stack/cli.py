@@ -21,8 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     up = commands.add_parser("up", help="start the local stack and serve until SIGINT or SIGTERM")
     up.add_argument("--json", action="store_true", help="print one line of JSON once everything is ready")
-    up.add_argument("--stack", choices=STACK_KINDS, default="auto",
-                    help="docker needs an engine, hermetic needs none, auto picks docker when an engine answers")
+    up.add_argument(
+        "--stack",
+        choices=STACK_KINDS,
+        default="auto",
+        help="docker needs an engine, hermetic needs none, auto picks docker when an engine answers",
+    )
     args = parser.parse_args(argv)
 
     _stop_on_signals()

@@ -39,8 +39,25 @@ from phenom_stack.lambda_invoke import FunctionError, invoke
 TRIGGER_TIMEOUT_SECONDS = 5.0
 # Claims a V1 pre token generation trigger cannot add, override or suppress (facts §5.2).
 UNMODIFIABLE_CLAIMS = frozenset(
-    "acr amr aud at_hash auth_time azp cognito:username exp iat identities iss jti nbf nonce origin_jti sub "
-    "token_use".split()
+    [
+        "acr",
+        "amr",
+        "aud",
+        "at_hash",
+        "auth_time",
+        "azp",
+        "cognito:username",
+        "exp",
+        "iat",
+        "identities",
+        "iss",
+        "jti",
+        "nbf",
+        "nonce",
+        "origin_jti",
+        "sub",
+        "token_use",
+    ]
 )
 # What Cognito puts in callerContext.clientId when an admin API call has no app client.
 NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
@@ -122,8 +139,9 @@ def _create_refresh_token(original, pool: CognitoIdpUserPool, client_id: str, us
     return refresh_token, origin_jti
 
 
-def _create_jwt(original, pool: CognitoIdpUserPool, client_id, username, token_use, expires_in=60 * 60,
-                extra_data=None):
+def _create_jwt(
+    original, pool: CognitoIdpUserPool, client_id, username, token_use, expires_in=60 * 60, extra_data=None
+):
     claims = dict(extra_data or {})
     arn = _trigger_arn(pool, "PreTokenGeneration") if token_use == "id" else None
     if arn:
@@ -139,13 +157,15 @@ def _pre_token_generation(pool: CognitoIdpUserPool, arn: str, client_id: str, us
     user = pool._get_user(username)
     groups = sorted(user.groups, key=lambda group: (group.precedence is None, group.precedence or 0))
     event = _event(pool, source, client_id, user)
-    event["request"].update({
-        "groupConfiguration": {
-            "groupsToOverride": [group.group_name for group in groups],
-            "iamRolesToOverride": [group.role_arn for group in groups if group.role_arn],
-            "preferredRole": next((group.role_arn for group in groups if group.role_arn), None),
-        },
-    })
+    event["request"].update(
+        {
+            "groupConfiguration": {
+                "groupsToOverride": [group.group_name for group in groups],
+                "iamRolesToOverride": [group.role_arn for group in groups if group.role_arn],
+                "preferredRole": next((group.role_arn for group in groups if group.role_arn), None),
+            },
+        }
+    )
     event["response"] = {"claimsOverrideDetails": None}
     details = (_active.call("PreTokenGeneration", arn, event).get("response") or {}).get("claimsOverrideDetails")
     return _apply_claims_override(claims, details or {})
@@ -185,8 +205,9 @@ def _admin_confirm_sign_up(original, backend: CognitoIdpBackend, user_pool_id: s
     return result
 
 
-def _confirm_forgot_password(original, backend: CognitoIdpBackend, client_id: str, username: str, password: str,
-                             confirmation_code: str):
+def _confirm_forgot_password(
+    original, backend: CognitoIdpBackend, client_id: str, username: str, password: str, confirmation_code: str
+):
     result = original(backend, client_id, username, password, confirmation_code)
     pool = _pool_of_client(backend, client_id)
     _post_confirmation(pool, "PostConfirmation_ConfirmForgotPassword", client_id, username)

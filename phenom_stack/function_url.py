@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from werkzeug.wrappers import Request, Response
 
 # Bodies of these types reach the function as text; everything else arrives base64-encoded.
-TEXT_CONTENT_TYPES = ("text/", "application/json", "application/javascript", "application/xml",
-                      "application/x-www-form-urlencoded", "application/graphql")
+TEXT_CONTENT_TYPES = (
+    "text/",
+    "application/json",
+    "application/javascript",
+    "application/xml",
+    "application/x-www-form-urlencoded",
+    "application/graphql",
+)
 
 
 def request_event(request: Request, request_id: str | None = None) -> dict:

@@ -75,8 +75,9 @@ def start_engine(kind: str, config: EngineConfig, port: int) -> Engine:
     else:
         from phenom_stack.double import HasuraDouble
 
-        server = HasuraDouble(config.database_url, config.admin_secret, config.jwt_secret_config,
-                              config.environment(), port=port)
+        server = HasuraDouble(
+            config.database_url, config.admin_secret, config.jwt_secret_config, config.environment(), port=port
+        )
     try:
         return _StartedEngine(server.start(), server)
     except BaseException:

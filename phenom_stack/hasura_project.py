@@ -58,7 +58,8 @@ def _config(project_dir: Path) -> dict:
     config_path = project_dir / "config.yaml"
     if not config_path.is_file():
         raise HasuraProjectError(
-            f"{config_path} not found: pass the Hasura CLI project directory (the one with config.yaml)")
+            f"{config_path} not found: pass the Hasura CLI project directory (the one with config.yaml)"
+        )
     return yaml.safe_load(config_path.read_text()) or {}
 
 
@@ -83,9 +84,7 @@ class _IncludeLoader(yaml.SafeLoader):
     """SafeLoader that also reads an unquoted `!include file.yaml` tag as the quoted form the CLI writes."""
 
 
-_IncludeLoader.add_constructor(
-    "!include", lambda loader, node: INCLUDE_PREFIX + loader.construct_scalar(node)
-)
+_IncludeLoader.add_constructor("!include", lambda loader, node: INCLUDE_PREFIX + loader.construct_scalar(node))
 
 
 def _load_yaml(path: Path):
@@ -96,7 +95,7 @@ def _load_yaml(path: Path):
 
 def _resolve_includes(value, base_dir: Path):
     if isinstance(value, str) and value.startswith(INCLUDE_PREFIX):
-        return _load_yaml(base_dir / value[len(INCLUDE_PREFIX):].strip())
+        return _load_yaml(base_dir / value[len(INCLUDE_PREFIX) :].strip())
     if isinstance(value, list):
         return [_resolve_includes(item, base_dir) for item in value]
     if isinstance(value, dict):
@@ -226,8 +225,9 @@ def replace_metadata_body(metadata: dict, allow_inconsistent_metadata: bool = Fa
 
 
 def _post(url: str, admin_secret: str, body: dict, what: str) -> dict:
-    response = requests.post(url, json=body, headers={"X-Hasura-Admin-Secret": admin_secret},
-                             timeout=HTTP_TIMEOUT_SECONDS)
+    response = requests.post(
+        url, json=body, headers={"X-Hasura-Admin-Secret": admin_secret}, timeout=HTTP_TIMEOUT_SECONDS
+    )
     if response.status_code != 200:
         raise HasuraProjectError(f"{what} failed with HTTP {response.status_code}: {response.text[:2000]}")
     return response.json()
@@ -249,12 +249,13 @@ def register_sources(metadata_url: str, admin_secret: str, metadata: dict) -> No
     Production's engine has had its `default` source all along; a new one has none until metadata names it, and
     the graphql container's environment (no HASURA_GRAPHQL_DATABASE_URL) adds none by itself.
     """
-    sources_only = {"version": metadata["version"],
-                    "sources": [{**source, "tables": []} for source in metadata.get("sources", [])]}
+    sources_only = {
+        "version": metadata["version"],
+        "sources": [{**source, "tables": []} for source in metadata.get("sources", [])],
+    }
     _post(metadata_url, admin_secret, replace_metadata_body(sources_only), "registering the database sources")
 
 
 def apply_metadata(metadata_url: str, admin_secret: str, metadata: dict) -> dict:
     """replace_metadata with `metadata` (from metadata_json; inconsistency refused); return the engine's answer."""
     return _post(metadata_url, admin_secret, replace_metadata_body(metadata), "replace_metadata")
-

@@ -31,8 +31,13 @@ class LambdaFunction:
 ACTION_HANDLER = LambdaFunction(
     name=names.ACTION_HANDLER_FUNCTION,
     handler="lambdas.action_handler.handler.handler",
-    environment_names=("APP_SECRETS_ID", "MEDIA_BUCKET", "HASURA_GRAPHQL_URL", "COGNITO_USER_POOL_ID",
-                       "COGNITO_APP_CLIENT_ID"),
+    environment_names=(
+        "APP_SECRETS_ID",
+        "MEDIA_BUCKET",
+        "HASURA_GRAPHQL_URL",
+        "COGNITO_USER_POOL_ID",
+        "COGNITO_APP_CLIENT_ID",
+    ),
     function_url=True,
     # Hasura gives up on an action after 30 s (facts §1.1); a longer Lambda timeout would buy nothing.
     timeout_seconds=30,

@@ -48,29 +48,39 @@ class LambdaHost:
         elif self.function_url:
             response = self.serve_function_url(request)
         else:
-            response = Response(json.dumps({"Message": f"{self.name} has no Function URL"}), status=404,
-                                content_type="application/json")
+            response = Response(
+                json.dumps({"Message": f"{self.name} has no Function URL"}), status=404, content_type="application/json"
+            )
         return response(environ, start_response)
 
     def context(self) -> LambdaContext:
-        return LambdaContext(function_name=self.name, timeout_seconds=self.timeout_seconds,
-                             memory_limit_in_mb=self.memory_mb,
-                             invoked_function_arn=lambda_arn(self.name))
+        return LambdaContext(
+            function_name=self.name,
+            timeout_seconds=self.timeout_seconds,
+            memory_limit_in_mb=self.memory_mb,
+            invoked_function_arn=lambda_arn(self.name),
+        )
 
     def invoke(self, request: Request) -> Response:
         if request.method != "POST" or request.path != self.invoke_path:
-            return Response(json.dumps({"Type": "User", "Message": f"Function not found: {request.path}"}),
-                            status=404, content_type="application/json",
-                            headers={"x-amzn-errortype": "ResourceNotFoundException"})
+            return Response(
+                json.dumps({"Type": "User", "Message": f"Function not found: {request.path}"}),
+                status=404,
+                content_type="application/json",
+                headers={"x-amzn-errortype": "ResourceNotFoundException"},
+            )
         context = self.context()
         headers = {"x-amzn-requestid": context.aws_request_id, "x-amz-executed-version": "$LATEST"}
         try:
             result = self.handler(json.loads(request.get_data() or b"null"), context)
         except Exception as error:  # noqa: BLE001 - the runtime reports any exception as a function error
             _log_unhandled(context.aws_request_id)
-            payload = {"errorMessage": str(error), "errorType": type(error).__name__,
-                       "requestId": context.aws_request_id,
-                       "stackTrace": traceback.format_tb(error.__traceback__.tb_next)}
+            payload = {
+                "errorMessage": str(error),
+                "errorType": type(error).__name__,
+                "requestId": context.aws_request_id,
+                "stackTrace": traceback.format_tb(error.__traceback__.tb_next),
+            }
             headers["x-amz-function-error"] = "Unhandled"
             return Response(json.dumps(payload), status=200, content_type="application/json", headers=headers)
         return Response(json.dumps(result), status=200, content_type="application/json", headers=headers)
@@ -90,8 +100,7 @@ class LambdaHost:
 
 
 def _log_unhandled(request_id: str) -> None:
-    print(f"[ERROR] unhandled exception in request {request_id}\n{traceback.format_exc()}", file=sys.stderr,
-          flush=True)
+    print(f"[ERROR] unhandled exception in request {request_id}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> None:

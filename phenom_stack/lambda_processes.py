@@ -40,8 +40,9 @@ class HostedFunction:
 def plan_lambda_hosts(functions: Iterable[LambdaFunction], log_dir: Path) -> dict[str, HostedFunction]:
     """Where each function will be served, by name: a free loopback port chosen now, so others can be told its URLs
     (the engine its Function URL, moto its Invoke API) before it starts."""
-    return {function.name: HostedFunction(function, free_port(), log_dir / f"{function.name}.log")
-            for function in functions}
+    return {
+        function.name: HostedFunction(function, free_port(), log_dir / f"{function.name}.log") for function in functions
+    }
 
 
 def runtime_environment(function: LambdaFunction, deployment: Mapping[str, str], aws_endpoint_url: str) -> dict:
@@ -76,16 +77,32 @@ def start_lambda_hosts(
     started = []
     for host in hosts:
         function = host.function
-        arguments = [function.handler, "--name", function.name, "--timeout", str(function.timeout_seconds),
-                     "--memory", str(function.memory_mb), "--port", str(host.port)]
+        arguments = [
+            function.handler,
+            "--name",
+            function.name,
+            "--timeout",
+            str(function.timeout_seconds),
+            "--memory",
+            str(function.memory_mb),
+            "--port",
+            str(host.port),
+        ]
         if function.function_url:
             arguments.append("--function-url")
-        process = start_child("phenom_stack.lambda_host", arguments,
-                              runtime_environment(function, deployment, aws_endpoint_url), host.log_path, cleanup)
+        process = start_child(
+            "phenom_stack.lambda_host",
+            arguments,
+            runtime_environment(function, deployment, aws_endpoint_url),
+            host.log_path,
+            cleanup,
+        )
         started.append((host, process))
     for host, process in started:
         wait_ready(
-            process, host.log_path, f"Lambda host for {host.function.name} ({host.function.handler})",
+            process,
+            host.log_path,
+            f"Lambda host for {host.function.name} ({host.function.handler})",
             f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.function.name} "
             f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
         )

@@ -59,15 +59,26 @@ def main(argv: list[str] | None = None) -> int:
     signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     parser = argparse.ArgumentParser(prog="python -m phenom_stack.moto_process", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True, help="port on 127.0.0.1")
-    parser.add_argument("--trigger", type=trigger_wiring, action="append", default=[], metavar="LAMBDA_ARN=INVOKE_URL",
-                        help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names")
+    parser.add_argument(
+        "--trigger",
+        type=trigger_wiring,
+        action="append",
+        default=[],
+        metavar="LAMBDA_ARN=INVOKE_URL",
+        help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names",
+    )
     args = parser.parse_args(argv)
 
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with cognito_triggers(dict(args.trigger)):
-        server = make_server("127.0.0.1", args.port, DomainDispatcherApplication(create_backend_app), threaded=True,
-                             request_handler=MotoRequestHandler)
+        server = make_server(
+            "127.0.0.1",
+            args.port,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+        )
         serving = threading.Thread(target=server.serve_forever, name="moto-server")
         serving.start()
         try:

@@ -35,7 +35,11 @@ def start_moto_server(port: int, triggers: Mapping[str, str], log_dir: Path, cle
     # moto reads its settings (MOTO_*) from the environment: a developer's own reach it as they would moto_server.
     environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
     process = start_child("phenom_stack.moto_process", arguments, environment, log_path, cleanup)
-    wait_ready(process, log_path, f"moto on 127.0.0.1:{port}",
-               f"run `python -m phenom_stack.moto_process --port {port}` to see why it fails "
-               "(an import error, or the port was taken meanwhile)")
+    wait_ready(
+        process,
+        log_path,
+        f"moto on 127.0.0.1:{port}",
+        f"run `python -m phenom_stack.moto_process --port {port}` to see why it fails "
+        "(an import error, or the port was taken meanwhile)",
+    )
     return moto_url(port)

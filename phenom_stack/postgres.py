@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -55,10 +56,9 @@ def _postgres_bin_dir(run_as: str | None) -> Path:
     if not (copy / "bin" / "postgres").exists():
         staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-copy-"))
         shutil.copytree(install, staging / "install", symlinks=True)
-        try:
+        # OSError: another process won the race and its copy is complete.
+        with contextlib.suppress(OSError):
             (staging / "install").rename(copy)
-        except OSError:
-            pass  # another process won the race and its copy is complete
         shutil.rmtree(staging, ignore_errors=True)
     return copy / "bin"
 
@@ -93,18 +93,48 @@ class EmbeddedPostgres:
             shutil.chown(self._workdir, user=run_as)
             shutil.chown(data_dir, user=run_as)
         self._run(
-            [bin_dir / "initdb", "-D", data_dir, "-U", "postgres", "--auth=trust", "-E", "UTF8",
-             "--locale=C", "--no-sync", "--no-instructions"],
+            [
+                bin_dir / "initdb",
+                "-D",
+                data_dir,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ],
             run_as,
         )
         self.port = free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
             self._process = subprocess.Popen(
-                [bin_dir / "postgres", "-D", data_dir, "-p", str(self.port), "-k", self._workdir,
-                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                 "-c", "full_page_writes=off", "-c", "max_connections=200"],
-                stdout=log, stderr=subprocess.STDOUT, user=run_as, start_new_session=True,
+                [
+                    bin_dir / "postgres",
+                    "-D",
+                    data_dir,
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    self._workdir,
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=200",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                user=run_as,
+                start_new_session=True,
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
@@ -147,9 +177,12 @@ class EmbeddedPostgres:
     def _wait_until_accepting_queries(self, bin_dir: Path, log_path: Path) -> None:
         # The port opens before recovery finishes; pg_isready says when connections are really accepted.
         deadline = time.monotonic() + READY_TIMEOUT_SECONDS
-        while subprocess.run(
-            [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"], check=False
-        ).returncode != 0:
+        while (
+            subprocess.run(
+                [str(bin_dir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port), "-q"], check=False
+            ).returncode
+            != 0
+        ):
             if self._process.poll() is not None or time.monotonic() > deadline:
                 raise StackStartError(f"embedded Postgres is not ready. Last log lines:\n{log_tail(log_path)}")
             time.sleep(0.02)

@@ -10,6 +10,7 @@ metadata through the engine's APIs; then the users, whose confirmation runs the 
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import shutil
 import tempfile
@@ -92,8 +93,14 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
         }
         trigger_hosts = _in_background(
-            background, cleanup, clock, "trigger_hosts", start_lambda_hosts,
-            [host for host in hosted.values() if host.function is not ACTION_HANDLER], deployment, aws_endpoint_url,
+            background,
+            cleanup,
+            clock,
+            "trigger_hosts",
+            start_lambda_hosts,
+            [host for host in hosted.values() if host.function is not ACTION_HANDLER],
+            deployment,
+            aws_endpoint_url,
         )
 
         # Made while moto starts: a client loads its service model, which takes a while and needs no server.
@@ -104,9 +111,18 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         pool = clock.time("cognito", create_cognito, cognito, TRIGGERS)
         media_bucket = clock.time("s3", create_media_bucket, s3)
         action_host = _in_background(
-            background, cleanup, clock, "action_host", start_lambda_hosts, [hosted[ACTION_HANDLER.name]],
-            {**deployment, "MEDIA_BUCKET": media_bucket, "COGNITO_USER_POOL_ID": pool.user_pool_id,
-             "COGNITO_APP_CLIENT_ID": pool.client_id},
+            background,
+            cleanup,
+            clock,
+            "action_host",
+            start_lambda_hosts,
+            [hosted[ACTION_HANDLER.name]],
+            {
+                **deployment,
+                "MEDIA_BUCKET": media_bucket,
+                "COGNITO_USER_POOL_ID": pool.user_pool_id,
+                "COGNITO_APP_CLIENT_ID": pool.client_id,
+            },
             aws_endpoint_url,
         )
 
@@ -121,7 +137,11 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
 
         action_url = hosted[ACTION_HANDLER.name].function_url
         engine = clock.time(
-            "hasura", start_engine, kind, EngineConfig(database_url, admin_secret, jwt_config, action_url), engine_port,
+            "hasura",
+            start_engine,
+            kind,
+            EngineConfig(database_url, admin_secret, jwt_config, action_url),
+            engine_port,
         )
         cleanup.callback(engine.stop)
         metadata = metadata_json(HASURA_PROJECT_DIR)
@@ -156,8 +176,9 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         )
 
 
-def _in_background(background: ThreadPoolExecutor, cleanup: ExitStack, clock: StartClock, part: str,
-                   start: Callable[..., T], *args) -> Future[T]:
+def _in_background(
+    background: ThreadPoolExecutor, cleanup: ExitStack, clock: StartClock, part: str, start: Callable[..., T], *args
+) -> Future[T]:
     """Run start(*args, processes) on a background thread, timed as part; processes is an ExitStack that stops what
     it started. On exit the start is waited for before processes closes, so no process it starts is left behind."""
     processes = cleanup.enter_context(ExitStack())
@@ -168,7 +189,6 @@ def _in_background(background: ThreadPoolExecutor, cleanup: ExitStack, clock: St
 
 def _settle(future: Future) -> None:
     # Cleanup of a part must not race its start in the background; its own error is reported elsewhere.
-    try:
+    # The start's own error already propagates from the main thread.
+    with contextlib.suppress(Exception):
         future.result()
-    except Exception:  # noqa: BLE001 - the start's error already propagates from the main thread
-        pass

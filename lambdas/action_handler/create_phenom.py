@@ -29,7 +29,7 @@ def create_phenom(
     # Signing is local work; doing it before the write means a signing failure leaves no row behind.
     uploads = [
         {"filename": name, "key": key, "uploadUrl": services.storage.upload_url(key)}
-        for name, key in zip(request.filenames, keys)
+        for name, key in zip(request.filenames, keys, strict=True)
     ]
     services.hasura.execute(
         CREATE_PHENOM,
@@ -44,7 +44,7 @@ def create_phenom(
             },
             "media": [
                 {"phenom_id": phenom_id, "sort_order": order, "original_filename": stored_filename(name), "s3_key": key}
-                for order, (name, key) in enumerate(zip(request.filenames, keys))
+                for order, (name, key) in enumerate(zip(request.filenames, keys, strict=True))
             ],
         },
         timeout=deadline.remaining(),

@@ -32,6 +32,8 @@ def run_action(event: Mapping[str, Any], services: ActionServices, deadline: Dea
     caller = services.verifier.caller_from_header(request.authorization)
     action = ACTIONS.get(request.name)
     if action is None:
-        raise NotSupported(f"action {request.name[:64]!r} is not served by this handler; expected one of {', '.join(ACTIONS)}")
+        raise NotSupported(
+            f"action {request.name[:64]!r} is not served by this handler; expected one of {', '.join(ACTIONS)}"
+        )
     log.info("action started", action=request.name, caller=caller.sub)
     return action(caller, request.input, services, deadline)

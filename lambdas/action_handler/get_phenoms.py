@@ -49,7 +49,7 @@ def _uploaded_since_last_look(rows: list[Mapping[str, Any]], storage: MediaStora
 
     with ThreadPoolExecutor(max_workers=min(EXISTENCE_CHECKS_AT_ONCE, len(pending))) as pool:
         found = pool.map(uploaded, [media["s3_key"] for media in pending])
-        return {media["id"] for media, exists in zip(pending, found) if exists}
+        return {media["id"] for media, exists in zip(pending, found, strict=True) if exists}
 
 
 def _phenom(row: Mapping[str, Any], uploaded_now: set[str], storage: MediaStorage) -> dict[str, Any]:

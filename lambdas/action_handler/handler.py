@@ -31,7 +31,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
             return json_response(200, run_action(event, action_services(), request_deadline(context)))
         except DeadlineExceeded:
             log.warning("action ran out of time")
-            return error_response(400, "timeout", f"action handler ran out of time (request id {request_id}); try again")
+            return error_response(
+                400, "timeout", f"action handler ran out of time (request id {request_id}); try again"
+            )
         except ActionError as refusal:
             log.info("action refused", status=refusal.status, code=refusal.code, reason=refusal.message)
             return error_response(refusal.status, refusal.code, refusal.message)

@@ -17,7 +17,11 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         try:
             sub = event["request"]["userAttributes"]["sub"]
             claims = hasura_claims(sub, chat_role(sub))
-            log.info("hasura claims added", trigger_source=event.get("triggerSource"), chat_role=claims.get("x-hasura-chat-role"))
+            log.info(
+                "hasura claims added",
+                trigger_source=event.get("triggerSource"),
+                chat_role=claims.get("x-hasura-chat-role"),
+            )
             return add_hasura_claims(event, claims)
         except Exception:
             # A raised error would make Cognito refuse the sign-in; a token without claims only fails at Hasura.

@@ -29,7 +29,9 @@ def read_app_secrets(secret_id: str, settings: ClientSettings = ClientSettings()
     try:
         document = json.loads(response.get("SecretString") or "")
     except json.JSONDecodeError:
-        raise AppSecretsError(f"secret {secret_id} is not a JSON object: store it as JSON with key {ADMIN_SECRET_KEY}") from None
+        raise AppSecretsError(
+            f"secret {secret_id} is not a JSON object: store it as JSON with key {ADMIN_SECRET_KEY}"
+        ) from None
     value = document.get(ADMIN_SECRET_KEY) if isinstance(document, dict) else None
     if not isinstance(value, str) or not value:
         raise AppSecretsError(f"secret {secret_id} has no string key {ADMIN_SECRET_KEY}: add it to the secret's JSON")

@@ -15,7 +15,9 @@ class MissingEnvironmentVariable(ConfigError):
     """A required environment variable is unset or empty."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(f"environment variable {name} is not set: set it in the Lambda's environment (Terraform sets it)")
+        super().__init__(
+            f"environment variable {name} is not set: set it in the Lambda's environment (Terraform sets it)"
+        )
         self.name = name
 
 

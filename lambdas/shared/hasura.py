@@ -41,7 +41,9 @@ class HasuraAdminClient:
     admin_secret: str = field(repr=False)
     timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
 
-    def execute(self, document: str, variables: Mapping[str, Any] | None = None, *, timeout: float | None = None) -> dict[str, Any]:
+    def execute(
+        self, document: str, variables: Mapping[str, Any] | None = None, *, timeout: float | None = None
+    ) -> dict[str, Any]:
         """The `data` of the response; raises HasuraGraphQLError or HasuraTransportError."""
         request = urllib.request.Request(
             self.url,

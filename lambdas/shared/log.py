@@ -28,9 +28,7 @@ def scrub_text(text: str) -> str:
 def redact(value: Any) -> Any:
     """A copy of `value` whose sensitive keys (authorization, token, secret, ...) and JWT-like strings are redacted."""
     if isinstance(value, Mapping):
-        return {
-            str(key): REDACTED if _SENSITIVE_KEY.search(str(key)) else redact(item) for key, item in value.items()
-        }
+        return {str(key): REDACTED if _SENSITIVE_KEY.search(str(key)) else redact(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         return [redact(item) for item in value]
     if isinstance(value, str):

@@ -21,9 +21,11 @@ DEFAULT_PORT = "8080"
 def main() -> int:
     env = dict(os.environ)
     database_url = env.get("HASURA_GRAPHQL_DATABASE_URL") or env.get("PG_DATABASE_URL")
-    required = {"HASURA_GRAPHQL_DATABASE_URL or PG_DATABASE_URL": database_url,
-                "HASURA_GRAPHQL_ADMIN_SECRET": env.get("HASURA_GRAPHQL_ADMIN_SECRET"),
-                "HASURA_GRAPHQL_JWT_SECRET": env.get("HASURA_GRAPHQL_JWT_SECRET")}
+    required = {
+        "HASURA_GRAPHQL_DATABASE_URL or PG_DATABASE_URL": database_url,
+        "HASURA_GRAPHQL_ADMIN_SECRET": env.get("HASURA_GRAPHQL_ADMIN_SECRET"),
+        "HASURA_GRAPHQL_JWT_SECRET": env.get("HASURA_GRAPHQL_JWT_SECRET"),
+    }
     missing = [name for name, value in required.items() if not value]
     if missing:
         print(f"hasura double: set {', '.join(missing)} (the graphql container's environment)", file=sys.stderr)

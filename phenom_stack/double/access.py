@@ -58,7 +58,8 @@ def table_access(tables: dict[tuple[str, str], TrackedTable], role: str) -> dict
             select=select,
             relationships=relationships,
             root_select=root_fields is None or "select" in root_fields,
-            root_by_pk=bool(pk) and all(column in select.columns for column in pk)
+            root_by_pk=bool(pk)
+            and all(column in select.columns for column in pk)
             and (root_fields is None or "select_by_pk" in root_fields),
             root_aggregate=select.allow_aggregations and (root_fields is None or "select_aggregate" in root_fields),
             insert=_full(tracked) if role == ADMIN_ROLE else _usable(tracked.permissions["insert"].get(role)),

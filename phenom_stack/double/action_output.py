@@ -7,7 +7,7 @@ from graphql.language import ListTypeNode, NonNullTypeNode
 
 from phenom_stack.double.actions_model import CustomTypes, base_type_name
 from phenom_stack.double.collect import Selected, Walk, subfields
-from phenom_stack.double.errors import HasuraError, UNEXPECTED
+from phenom_stack.double.errors import UNEXPECTED, HasuraError
 from phenom_stack.double.naming import GRAPHQL_BUILT_INS
 
 

@@ -9,14 +9,29 @@ import requests
 from phenom_stack.double.action_output import project, validate_response
 from phenom_stack.double.actions_model import Action, CustomTypes
 from phenom_stack.double.collect import Selected, Walk
-from phenom_stack.double.errors import HasuraError, UNEXPECTED
+from phenom_stack.double.errors import UNEXPECTED, HasuraError
 
 ENGINE_USER_AGENT = "hasura-graphql-engine/v2.48.5-ce"
 # commonClientHeadersIgnored in Hasura; x-hasura-* headers are dropped as well.
-IGNORED_CLIENT_HEADERS = frozenset(name.lower() for name in (
-    "Content-Length", "Content-MD5", "User-Agent", "Host", "Origin", "Referer", "Accept", "Accept-Encoding",
-    "Accept-Language", "Accept-Datetime", "Cache-Control", "Connection", "DNT", "Content-Type",
-))
+IGNORED_CLIENT_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Content-Length",
+        "Content-MD5",
+        "User-Agent",
+        "Host",
+        "Origin",
+        "Referer",
+        "Accept",
+        "Accept-Encoding",
+        "Accept-Language",
+        "Accept-Datetime",
+        "Cache-Control",
+        "Connection",
+        "DNT",
+        "Content-Type",
+    )
+)
 # Hop-by-hop framing of the client's own request, which the outgoing request sets for itself.
 _FRAMING_HEADERS = frozenset(("transfer-encoding", "keep-alive", "te", "trailer", "upgrade"))
 
@@ -30,8 +45,11 @@ def forwarded_client_headers(client_headers: list[tuple[str, str]]) -> dict[str,
             continue
         forwarded[name] = value
     originals = {name.lower(): value for name, value in client_headers}
-    for source, target in (("host", "X-Forwarded-Host"), ("user-agent", "X-Forwarded-User-Agent"),
-                           ("origin", "X-Forwarded-Origin")):
+    for source, target in (
+        ("host", "X-Forwarded-Host"),
+        ("user-agent", "X-Forwarded-User-Agent"),
+        ("origin", "X-Forwarded-Origin"),
+    ):
         if source in originals:
             forwarded[target] = originals[source]
     return forwarded
@@ -57,8 +75,9 @@ def _internal(error: str, request: dict, response=None, body=None) -> dict:
 class ActionCaller:
     """Calls action handlers for one request."""
 
-    def __init__(self, custom: CustomTypes, session: dict[str, str], client_headers: list[tuple[str, str]],
-                 query_text: str) -> None:
+    def __init__(
+        self, custom: CustomTypes, session: dict[str, str], client_headers: list[tuple[str, str]], query_text: str
+    ) -> None:
         self.custom = custom
         self.session = session
         self.client_headers = client_headers
@@ -67,20 +86,32 @@ class ActionCaller:
 
     def call(self, walk: Walk, action: Action, selected: Selected, args: dict):
         """The projected result of `action`, or the HasuraError Hasura would answer."""
-        payload = {"action": {"name": action.name}, "input": args, "session_variables": self.session,
-                   "request_query": self.query_text}
+        payload = {
+            "action": {"name": action.name},
+            "input": args,
+            "session_variables": self.session,
+            "request_query": self.query_text,
+        }
         request = {"url": action.handler, "body": payload}
         try:
-            response = requests.post(action.handler, data=json.dumps(payload),
-                                     headers=outgoing_headers(action, self.client_headers), timeout=action.timeout)
+            response = requests.post(
+                action.handler,
+                data=json.dumps(payload),
+                headers=outgoing_headers(action, self.client_headers),
+                timeout=action.timeout,
+            )
         except requests.RequestException as error:
-            raise HasuraError(UNEXPECTED, "http exception when calling webhook",
-                              internal=_internal(str(error), request)) from None
+            raise HasuraError(
+                UNEXPECTED, "http exception when calling webhook", internal=_internal(str(error), request)
+            ) from None
         try:
             body = json.loads(response.content)
         except ValueError:
-            raise HasuraError(UNEXPECTED, "not a valid json response from webhook",
-                              internal=_internal("invalid json", request, response, response.text)) from None
+            raise HasuraError(
+                UNEXPECTED,
+                "not a valid json response from webhook",
+                internal=_internal("invalid json", request, response, response.text),
+            ) from None
         if 200 <= response.status_code < 300:
             try:
                 validate_response(body, action.output_type, self.custom)
@@ -91,14 +122,22 @@ class ActionCaller:
             return project(walk, selected, body, action.output_type, self.custom)
         if 400 <= response.status_code < 500:
             raise self._client_error(body, request, response)
-        raise HasuraError(UNEXPECTED, "internal error", internal=_internal(
-            f"expecting 2xx or 4xx status code, but found {response.status_code}", request, response, body))
+        raise HasuraError(
+            UNEXPECTED,
+            "internal error",
+            internal=_internal(
+                f"expecting 2xx or 4xx status code, but found {response.status_code}", request, response, body
+            ),
+        )
 
     @staticmethod
     def _client_error(body, request: dict, response) -> HasuraError:
         if not isinstance(body, dict) or not isinstance(body.get("message"), str):
-            return HasuraError("parse-failed", "the key 'message' was not present",
-                               internal=_internal("unexpected response", request, response, body))
+            return HasuraError(
+                "parse-failed",
+                "the key 'message' was not present",
+                internal=_internal("unexpected response", request, response, body),
+            )
         extensions = body.get("extensions")
         if extensions is not None:
             return HasuraError(UNEXPECTED, body["message"], extensions=extensions)

@@ -80,15 +80,22 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     """(actions by name, inconsistent objects) for the metadata's actions."""
     actions: dict[str, Action] = {}
     inconsistent: list[dict] = []
-    input_types = (set(custom.input_objects) | set(custom.enums) | set(custom.scalars) | pg_scalars
-                   | set(GRAPHQL_BUILT_INS))
+    input_types = (
+        set(custom.input_objects) | set(custom.enums) | set(custom.scalars) | pg_scalars | set(GRAPHQL_BUILT_INS)
+    )
     for entry in metadata.get("actions") or []:
         try:
             actions[entry["name"]] = _action(entry, custom, input_types, env)
         except (ValueError, KeyError, GraphQLSyntaxError) as error:
             reason = f"missing key {error}" if isinstance(error, KeyError) else str(error)
-            inconsistent.append({"definition": entry, "name": f"action {entry.get('name')}",
-                                 "reason": f"Inconsistent object: {reason}", "type": "action"})
+            inconsistent.append(
+                {
+                    "definition": entry,
+                    "name": f"action {entry.get('name')}",
+                    "reason": f"Inconsistent object: {reason}",
+                    "type": "action",
+                }
+            )
     return actions, inconsistent
 
 
@@ -102,8 +109,10 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
     arguments = tuple((arg["name"], arg["type"]) for arg in definition.get("arguments") or [])
     for _, type_text in arguments:
         if base_type_name(type_text) not in input_types:
-            raise ValueError(f'the type: "{base_type_name(type_text)}" is not defined in custom types '
-                             "or it is not a scalar/enum/input_object")
+            raise ValueError(
+                f'the type: "{base_type_name(type_text)}" is not defined in custom types '
+                "or it is not a scalar/enum/input_object"
+            )
     output = base_type_name(definition["output_type"])
     if output not in custom.objects:
         raise ValueError(f'the type: "{output}" is not an object type defined in custom types')
@@ -116,7 +125,15 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
         else:
             headers.append((header["name"], header["value"]))
     roles = frozenset(permission["role"] for permission in entry.get("permissions") or [])
-    return Action(entry["name"], operation, arguments, definition["output_type"],
-                  render_template(definition["handler"], env), tuple(headers),
-                  bool(definition.get("forward_client_headers", False)),
-                  int(definition.get("timeout", DEFAULT_TIMEOUT_SECONDS)), roles, entry.get("comment"))
+    return Action(
+        entry["name"],
+        operation,
+        arguments,
+        definition["output_type"],
+        render_template(definition["handler"], env),
+        tuple(headers),
+        bool(definition.get("forward_client_headers", False)),
+        int(definition.get("timeout", DEFAULT_TIMEOUT_SECONDS)),
+        roles,
+        entry.get("comment"),
+    )

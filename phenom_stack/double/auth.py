@@ -55,8 +55,11 @@ class Authenticator:
         if secret is not None:
             if not hmac.compare_digest(secret.encode(), self._admin_secret.encode()):
                 raise HasuraError("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key", status=401)
-            variables = {name: value for name, value in headers.items()
-                         if name.startswith("x-hasura-") and name not in ADMIN_SECRET_HEADERS}
+            variables = {
+                name: value
+                for name, value in headers.items()
+                if name.startswith("x-hasura-") and name not in ADMIN_SECRET_HEADERS
+            }
             variables[ROLE] = headers.get(ROLE, ADMIN_ROLE)
             return Session(variables[ROLE], variables)
         authorization = headers.get("authorization")
@@ -71,8 +74,9 @@ class Authenticator:
         """The verified payload of `token`; hs-jose's error names in the message otherwise."""
         parts = token.split(".")
         if len(parts) != 3:
-            raise _invalid_jwt(f"JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got "
-                               f"{len(parts)})")
+            raise _invalid_jwt(
+                f"JWSError (CompactDecodeError Invalid number of parts: Expected 3 parts; got {len(parts)})"
+            )
         try:
             header = jwt.get_unverified_header(token)
         except jwt.DecodeError:
@@ -87,9 +91,18 @@ class Authenticator:
             raise _invalid_jwt("JWSError NoUsableKeys")
         for key in candidates:
             try:
-                payload = jwt.decode(token, key.key, algorithms=[algorithm], options={
-                    "verify_exp": False, "verify_nbf": False, "verify_iat": False, "verify_aud": False,
-                    "verify_iss": False})
+                payload = jwt.decode(
+                    token,
+                    key.key,
+                    algorithms=[algorithm],
+                    options={
+                        "verify_exp": False,
+                        "verify_nbf": False,
+                        "verify_iat": False,
+                        "verify_aud": False,
+                        "verify_iss": False,
+                    },
+                )
                 break
             except jwt.InvalidSignatureError:
                 continue
@@ -152,16 +165,22 @@ class Authenticator:
                 raise HasuraError("jwt-missing-role-claims", f"JWT claim does not contain {name}")
         allowed = claims.pop(ALLOWED_ROLES)
         if not isinstance(allowed, list) or not all(isinstance(role, str) for role in allowed):
-            raise _claims_error(f"invalid {ALLOWED_ROLES}; should be a list of roles: parsing [] failed, expected "
-                                f"Array, but encountered {_JSON_KINDS.get(type(allowed), 'Array')}")
+            raise _claims_error(
+                f"invalid {ALLOWED_ROLES}; should be a list of roles: parsing [] failed, expected "
+                f"Array, but encountered {_JSON_KINDS.get(type(allowed), 'Array')}"
+            )
         default = claims.pop(DEFAULT_ROLE)
         if not isinstance(default, str):
-            raise _claims_error(f"invalid {DEFAULT_ROLE}; should be a single role name: parsing Text failed, "
-                                f"expected String, but encountered {_JSON_KINDS.get(type(default), 'Object')}")
+            raise _claims_error(
+                f"invalid {DEFAULT_ROLE}; should be a single role name: parsing Text failed, "
+                f"expected String, but encountered {_JSON_KINDS.get(type(default), 'Object')}"
+            )
         for value in claims.values():
             if not isinstance(value, str):
-                raise _claims_error("x-hasura-* claims: parsing Text failed, expected String, but encountered "
-                                    f"{_JSON_KINDS.get(type(value), 'Object')}")
+                raise _claims_error(
+                    "x-hasura-* claims: parsing Text failed, expected String, but encountered "
+                    f"{_JSON_KINDS.get(type(value), 'Object')}"
+                )
         role = requested_role or default
         if role not in allowed:
             which = "requested" if requested_role else "current"

@@ -8,11 +8,25 @@ from phenom_stack.double.naming import qualified, quote_ident
 from phenom_stack.double.sql_context import SqlContext
 
 OPERATORS = {
-    "_eq": "=", "_neq": "<>", "_ne": "<>", "_gt": ">", "_lt": "<", "_gte": ">=", "_lte": "<=",
-    "_like": "LIKE", "_nlike": "NOT LIKE", "_ilike": "ILIKE", "_nilike": "NOT ILIKE",
-    "_similar": "SIMILAR TO", "_nsimilar": "NOT SIMILAR TO",
-    "_regex": "~", "_iregex": "~*", "_nregex": "!~", "_niregex": "!~*",
-    "_contains": "@>", "_contained_in": "<@",
+    "_eq": "=",
+    "_neq": "<>",
+    "_ne": "<>",
+    "_gt": ">",
+    "_lt": "<",
+    "_gte": ">=",
+    "_lte": "<=",
+    "_like": "LIKE",
+    "_nlike": "NOT LIKE",
+    "_ilike": "ILIKE",
+    "_nilike": "NOT ILIKE",
+    "_similar": "SIMILAR TO",
+    "_nsimilar": "NOT SIMILAR TO",
+    "_regex": "~",
+    "_iregex": "~*",
+    "_nregex": "!~",
+    "_niregex": "!~*",
+    "_contains": "@>",
+    "_contained_in": "<@",
 }
 COLUMN_OPERATORS = {"_ceq": "=", "_cne": "<>", "_cneq": "<>", "_cgt": ">", "_clt": "<", "_cgte": ">=", "_clte": "<="}
 KEY_OPERATORS = {"_has_key": ("?", "text"), "_has_keys_any": ("?|", "text[]"), "_has_keys_all": ("?&", "text[]")}
@@ -20,12 +34,14 @@ KEY_OPERATORS = {"_has_key": ("?", "text"), "_has_keys_any": ("?|", "text[]"), "
 
 def join_condition(mapping, local_alias: str, remote_alias: str) -> str:
     """`remote.col = local.col AND ...` for a relationship's column mapping."""
-    return " AND ".join(f"{remote_alias}.{quote_ident(remote)} = {local_alias}.{quote_ident(local)}"
-                        for local, remote in mapping)
+    return " AND ".join(
+        f"{remote_alias}.{quote_ident(remote)} = {local_alias}.{quote_ident(local)}" for local, remote in mapping
+    )
 
 
-def compile_bool_exp(ctx: SqlContext, tracked: TrackedTable, alias: str, expression: dict | None,
-                     permission: bool) -> str:
+def compile_bool_exp(
+    ctx: SqlContext, tracked: TrackedTable, alias: str, expression: dict | None, permission: bool
+) -> str:
     """SQL for `expression` over `tracked` aliased `alias`.
 
     In permission filters (`permission=True`) values may name session variables and relationships are
@@ -39,11 +55,17 @@ def compile_bool_exp(ctx: SqlContext, tracked: TrackedTable, alias: str, express
 
 def _term(ctx: SqlContext, tracked: TrackedTable, alias: str, key: str, value, permission: bool) -> str:
     if key == "_and":
-        return "(" + " AND ".join(compile_bool_exp(ctx, tracked, alias, item, permission) for item in value) + ")" \
-            if value else "true"
+        return (
+            "(" + " AND ".join(compile_bool_exp(ctx, tracked, alias, item, permission) for item in value) + ")"
+            if value
+            else "true"
+        )
     if key == "_or":
-        return "(" + " OR ".join(compile_bool_exp(ctx, tracked, alias, item, permission) for item in value) + ")" \
-            if value else "false"
+        return (
+            "(" + " OR ".join(compile_bool_exp(ctx, tracked, alias, item, permission) for item in value) + ")"
+            if value
+            else "false"
+        )
     if key == "_not":
         return f"NOT {compile_bool_exp(ctx, tracked, alias, value, permission)}"
     if key == "_exists":

@@ -24,8 +24,14 @@ class HasuraDouble:
     environment for `{{VAR}}` handler templates, header `value_from_env` and `from_env` database URLs.
     """
 
-    def __init__(self, database_url: str, admin_secret: str, jwt_secret_config: dict,
-                 env: dict[str, str] | None = None, port: int = 0) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        admin_secret: str,
+        jwt_secret_config: dict,
+        env: dict[str, str] | None = None,
+        port: int = 0,
+    ) -> None:
         self._engine = Engine(database_url, admin_secret, jwt_secret_config, env or {})
         self._port = port
         self._server: EngineServer | None = None
@@ -46,8 +52,9 @@ class HasuraDouble:
         """Listen on loopback and serve in a daemon thread; return the base URL."""
         if self._server is None:
             self._server = EngineServer((LOOPBACK, self._port), self._engine)
-            self._thread = threading.Thread(target=self._server.serve_forever, args=(POLL_INTERVAL_SECONDS,),
-                                            name="hasura-double", daemon=True)
+            self._thread = threading.Thread(
+                target=self._server.serve_forever, args=(POLL_INTERVAL_SECONDS,), name="hasura-double", daemon=True
+            )
             self._thread.start()
         return self.url
 

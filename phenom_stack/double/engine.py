@@ -84,8 +84,15 @@ class Engine:
             state = self.state
             role_schema = state.schemas.get(session.role)
             operation = prepare(request, role_schema)
-            execution = Execution(state, self.pool(state.source_url), role_schema, session, operation,
-                                  request.get("variables") or {}, headers)
+            execution = Execution(
+                state,
+                self.pool(state.source_url),
+                role_schema,
+                session,
+                operation,
+                request.get("variables") or {},
+                headers,
+            )
             return execution.run(), execution.actions.set_cookies
         except HasuraError as error:
             include_internal = session is not None and session.is_admin

@@ -21,8 +21,9 @@ _CONSTRAINT_ERRORS = {
 class HasuraError(Exception):
     """An error the engine answers with, in Hasura's shape; `status` is used outside /v1/graphql."""
 
-    def __init__(self, code: str, message: str, path: str = "$", status: int = 400, internal=None,
-                 extensions: dict | None = None) -> None:
+    def __init__(
+        self, code: str, message: str, path: str = "$", status: int = 400, internal=None, extensions: dict | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message

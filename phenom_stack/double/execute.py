@@ -13,8 +13,13 @@ from phenom_stack.double.auth import Session
 from phenom_stack.double.collect import Selected, Walk, arguments, collect
 from phenom_stack.double.encoding import compact
 from phenom_stack.double.errors import HasuraError, from_postgres
-from phenom_stack.double.mutation_compile import CHECK_FAILED, Statement, delete_statement, \
-    insert_statement, update_statement
+from phenom_stack.double.mutation_compile import (
+    CHECK_FAILED,
+    Statement,
+    delete_statement,
+    insert_statement,
+    update_statement,
+)
 from phenom_stack.double.nested_insert import NestedInsert, has_nested_data
 from phenom_stack.double.request import Operation
 from phenom_stack.double.schema import MUTATION_ROOT, QUERY_ROOT, RoleSchema
@@ -22,8 +27,14 @@ from phenom_stack.double.select_compile import root_select
 from phenom_stack.double.sql_context import SqlContext
 
 INTROSPECTION_FIELDS = ("__schema", "__type")
-MUTATION_STATEMENTS = {"insert": insert_statement, "insert_one": insert_statement, "update": update_statement,
-                       "update_by_pk": update_statement, "delete": delete_statement, "delete_by_pk": delete_statement}
+MUTATION_STATEMENTS = {
+    "insert": insert_statement,
+    "insert_one": insert_statement,
+    "update": update_statement,
+    "update_by_pk": update_statement,
+    "delete": delete_statement,
+    "delete_by_pk": delete_statement,
+}
 
 
 class RawJson(str):
@@ -33,8 +44,16 @@ class RawJson(str):
 class Execution:
     """One operation of one request, run against the engine state and the source database."""
 
-    def __init__(self, state, pool, role_schema: RoleSchema, session: Session, operation: Operation,
-                 raw_variables: dict, client_headers: list[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        state,
+        pool,
+        role_schema: RoleSchema,
+        session: Session,
+        operation: Operation,
+        raw_variables: dict,
+        client_headers: list[tuple[str, str]],
+    ) -> None:
         self.state = state
         self.pool = pool
         self.role_schema = role_schema
@@ -116,8 +135,11 @@ class Execution:
         if not nodes:
             return {}
         operation = OperationDefinitionNode(
-            operation=OperationType.QUERY, selection_set=SelectionSetNode(selections=tuple(nodes)),
-            variable_definitions=self.operation.operation.variable_definitions or (), directives=())
+            operation=OperationType.QUERY,
+            selection_set=SelectionSetNode(selections=tuple(nodes)),
+            variable_definitions=self.operation.operation.variable_definitions or (),
+            directives=(),
+        )
         document = DocumentNode(definitions=(operation, *self.operation.fragments.values()))
         result = graphql_execute(self.role_schema.schema, document, variable_values=self.raw_variables)
         if result.errors:

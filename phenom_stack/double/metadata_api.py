@@ -68,16 +68,21 @@ COMMANDS = {
 def handle_metadata(engine, body) -> dict | list:
     """The result of one metadata command (or a `bulk` of them); raises HasuraError."""
     if not isinstance(body, dict) or "type" not in body:
-        raise HasuraError("parse-failed", "key \"type\" not found", "$")
+        raise HasuraError("parse-failed", 'key "type" not found', "$")
     if body["type"] == "bulk":
         return [handle_metadata(engine, item) for item in body.get("args") or []]
     command = COMMANDS.get(body["type"])
     if command is None:
-        raise HasuraError("not-supported", f"the engine double does not support the metadata command "
-                                           f"{body['type']!r}", "$.type")
+        raise HasuraError(
+            "not-supported", f"the engine double does not support the metadata command {body['type']!r}", "$.type"
+        )
     with engine.metadata_lock:
         expected = body.get("resource_version")
         if expected is not None and expected != engine.resource_version:
-            raise HasuraError("conflict", f"metadata resource version referenced ({expected}) did not match "
-                                          f"current version", "$", status=409)
+            raise HasuraError(
+                "conflict",
+                f"metadata resource version referenced ({expected}) did not match current version",
+                "$",
+                status=409,
+            )
         return command(engine, body.get("args") or {}, int(body.get("version", 1)))

@@ -75,9 +75,14 @@ class TableResolver:
         for entry in self.metadata:
             key = _table_key(entry["table"])
             if key not in self.catalog:
-                self.inconsistent.append(_inconsistent(
-                    "table", f"table {key[1]} in source {self.source_name}",
-                    f'no such table/view exists in source: "{key[1]}"', entry["table"]))
+                self.inconsistent.append(
+                    _inconsistent(
+                        "table",
+                        f"table {key[1]} in source {self.source_name}",
+                        f'no such table/view exists in source: "{key[1]}"',
+                        entry["table"],
+                    )
+                )
                 continue
             self.tables[key] = TrackedTable(self.catalog[key], table_type_name(*key))
         for entry in self.metadata:
@@ -90,13 +95,25 @@ class TableResolver:
                 self._permissions(tracked, entry)
         return self.tables
 
-    def _record(self, tracked: TrackedTable, entry: dict, item: dict, object_type: str, object_name: str,
-                within: str, error: ValueError) -> None:
+    def _record(
+        self,
+        tracked: TrackedTable,
+        entry: dict,
+        item: dict,
+        object_type: str,
+        object_name: str,
+        within: str,
+        error: ValueError,
+    ) -> None:
         """Note an item of the table's entry that does not resolve, named and worded as Hasura reports it."""
-        self.inconsistent.append(_inconsistent(
-            object_type, f"{object_type} {object_name} in table {tracked.table.name} in source {self.source_name}",
-            f'in table "{tracked.table.name}": {within}: {error}',
-            dict(item, source=self.source_name, table=entry["table"])))
+        self.inconsistent.append(
+            _inconsistent(
+                object_type,
+                f"{object_type} {object_name} in table {tracked.table.name} in source {self.source_name}",
+                f'in table "{tracked.table.name}": {within}: {error}',
+                dict(item, source=self.source_name, table=entry["table"]),
+            )
+        )
 
     def _relationships(self, tracked: TrackedTable, entry: dict) -> None:
         for kind in ("object", "array"):
@@ -104,8 +121,9 @@ class TableResolver:
                 try:
                     tracked.relationships[rel["name"]] = self._relationship(tracked, kind, rel)
                 except ValueError as error:
-                    self._record(tracked, entry, rel, f"{kind}_relation", rel["name"],
-                                 f'in relationship "{rel["name"]}"', error)
+                    self._record(
+                        tracked, entry, rel, f"{kind}_relation", rel["name"], f'in relationship "{rel["name"]}"', error
+                    )
 
     def _relationship(self, tracked: TrackedTable, kind: str, rel: dict) -> Relationship:
         using = rel.get("using") or {}
@@ -130,15 +148,17 @@ class TableResolver:
             columns = tuple(fk_on.get("columns") or [fk_on["column"]])
             for fk in remote_table.foreign_keys:
                 if fk.columns == columns and fk.ref_table == tracked.key:
-                    mapping = tuple(zip(fk.ref_columns, fk.columns))
+                    mapping = tuple(zip(fk.ref_columns, fk.columns, strict=True))
                     return Relationship(rel["name"], kind, remote, mapping)
-            raise ValueError(f"no foreign constraint exists on the given column(s) of table \"{remote[1]}\"")
+            raise ValueError(f'no foreign constraint exists on the given column(s) of table "{remote[1]}"')
         columns = (fk_on,) if isinstance(fk_on, str) else tuple(fk_on)
         for fk in table.foreign_keys:
             if fk.columns == columns:
                 self._tracked_remote(fk.ref_table)
                 not_null = all(not table.columns[column].nullable for column in columns)
-                return Relationship(rel["name"], kind, fk.ref_table, tuple(zip(fk.columns, fk.ref_columns)), not_null)
+                return Relationship(
+                    rel["name"], kind, fk.ref_table, tuple(zip(fk.columns, fk.ref_columns, strict=True)), not_null
+                )
         raise ValueError("no foreign constraint exists on the given column(s)")
 
     def _tracked_remote(self, key: tuple[str, str]) -> Table:
@@ -153,8 +173,9 @@ class TableResolver:
                 try:
                     tracked.permissions[kind][role] = self._permission(tracked, kind, spec)
                 except ValueError as error:
-                    self._record(tracked, entry, item, f"{kind}_permission", role,
-                                 f'in permission for role "{role}"', error)
+                    self._record(
+                        tracked, entry, item, f"{kind}_permission", role, f'in permission for role "{role}"', error
+                    )
 
     def _permission(self, tracked: TrackedTable, kind: str, spec: dict) -> Permission:
         table = tracked.table
@@ -174,9 +195,16 @@ class TableResolver:
             if column not in table.columns:
                 raise ValueError(f'column "{column}" not found in table "{table.name}"')
         root_fields = spec.get("query_root_fields")
-        return Permission(columns, filter_exp, check_exp, preset, spec.get("limit"),
-                          tuple(root_fields) if root_fields is not None else None, bool(spec.get("backend_only")),
-                          bool(spec.get("allow_aggregations")))
+        return Permission(
+            columns,
+            filter_exp,
+            check_exp,
+            preset,
+            spec.get("limit"),
+            tuple(root_fields) if root_fields is not None else None,
+            bool(spec.get("backend_only")),
+            bool(spec.get("allow_aggregations")),
+        )
 
     def _check_bool_exp(self, tracked: TrackedTable, expression: dict) -> None:
         for key, value in expression.items():

@@ -29,8 +29,10 @@ def mutation_output(ctx: SqlContext, access: TableAccess, selected: Selected, ct
     if single:
         alias = ctx.alias()
         fields = subfields(ctx.walk, selected, access.type_name)
-        return (f"(SELECT {row_json(ctx, access, alias, fields)} FROM {cte} AS {alias} "
-                f"WHERE {permission_filter(ctx, access, alias)} LIMIT 1)")
+        return (
+            f"(SELECT {row_json(ctx, access, alias, fields)} FROM {cte} AS {alias} "
+            f"WHERE {permission_filter(ctx, access, alias)} LIMIT 1)"
+        )
     columns = []
     for field in subfields(ctx.walk, selected, f"{access.type_name}_mutation_response"):
         if field.name == "__typename":
@@ -40,8 +42,10 @@ def mutation_output(ctx: SqlContext, access: TableAccess, selected: Selected, ct
         else:
             alias = ctx.alias()
             rows = row_json(ctx, access, alias, subfields(ctx.walk, field, access.type_name))
-            expression = (f"(SELECT coalesce(json_agg({rows}), '[]'::json) FROM {cte} AS {alias} "
-                          f"WHERE {permission_filter(ctx, access, alias)})")
+            expression = (
+                f"(SELECT coalesce(json_agg({rows}), '[]'::json) FROM {cte} AS {alias} "
+                f"WHERE {permission_filter(ctx, access, alias)})"
+            )
         columns.append(f"{expression} AS {quote_ident(field.key)}")
     return f"(SELECT row_to_json(_e) FROM (SELECT {', '.join(columns)}) AS _e)"
 
@@ -73,8 +77,10 @@ def on_conflict_sql(ctx: SqlContext, access: TableAccess, target: str, on_confli
     if not columns:
         return clause + " DO NOTHING"
     assignments = ", ".join(f"{quote_ident(column)} = EXCLUDED.{quote_ident(column)}" for column in columns)
-    conditions = [compile_bool_exp(ctx, access.tracked, target, access.update.filter, permission=True),
-                  compile_bool_exp(ctx, access.tracked, target, on_conflict.get("where"), permission=False)]
+    conditions = [
+        compile_bool_exp(ctx, access.tracked, target, access.update.filter, permission=True),
+        compile_bool_exp(ctx, access.tracked, target, on_conflict.get("where"), permission=False),
+    ]
     return f"{clause} DO UPDATE SET {assignments} WHERE {' AND '.join(conditions)}"
 
 
@@ -95,24 +101,34 @@ def insert_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
     else:
         tuples = ", ".join(
             "(" + ", ".join(_value(ctx, access, c, row[c]) if c in row else "DEFAULT" for c in columns) + ")"
-            for row in rows)
+            for row in rows
+        )
         insert = f"INSERT INTO {table} AS {target} ({', '.join(map(quote_ident, columns))}) VALUES {tuples}"
     insert += on_conflict_sql(ctx, access, target, args.get("on_conflict"))
-    sql = (f"WITH _m AS ({insert} RETURNING *) SELECT {mutation_output(ctx, access, selected, '_m', single)}::text, "
-           f"{check_condition(ctx, access, access.insert.check, '_m')}")
+    sql = (
+        f"WITH _m AS ({insert} RETURNING *) SELECT {mutation_output(ctx, access, selected, '_m', single)}::text, "
+        f"{check_condition(ctx, access, access.insert.check, '_m')}"
+    )
     return Statement(sql, ctx.params, f"$.selectionSet.{selected.key}.args.{'object' if single else 'objects'}")
 
 
 def update_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: Selected, args: dict) -> Statement:
     """`update_<t>` / `update_<t>_by_pk`."""
     permission, target = access.update, ctx.alias()
-    assignments = [f"{quote_ident(c)} = {_value(ctx, access, c, v)}"
-                   for c, v in {**(args.get("_set") or {}), **presets(ctx, permission.preset)}.items()]
-    assignments += [f"{quote_ident(c)} = {target}.{quote_ident(c)} + {_value(ctx, access, c, v)}"
-                    for c, v in (args.get("_inc") or {}).items()]
+    assignments = [
+        f"{quote_ident(c)} = {_value(ctx, access, c, v)}"
+        for c, v in {**(args.get("_set") or {}), **presets(ctx, permission.preset)}.items()
+    ]
+    assignments += [
+        f"{quote_ident(c)} = {target}.{quote_ident(c)} + {_value(ctx, access, c, v)}"
+        for c, v in (args.get("_inc") or {}).items()
+    ]
     if not assignments:
-        operators = ["_set"] + (["_inc"] if any(scalar_name(access.tracked.table.columns[c].type) in NUMERIC_SCALARS
-                                                for c in permission.columns) else [])
+        operators = ["_set"] + (
+            ["_inc"]
+            if any(scalar_name(access.tracked.table.columns[c].type) in NUMERIC_SCALARS for c in permission.columns)
+            else []
+        )
         raise validation_failed(f"at least any one of {', '.join(operators)} is expected")
     table = access.tracked.table
     conditions = [compile_bool_exp(ctx, access.tracked, target, permission.filter, permission=True)]
@@ -121,11 +137,15 @@ def update_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
         conditions += [f"{target}.{quote_ident(c)} = {_value(ctx, access, c, pk[c])}" for c in table.primary_key]
     else:
         conditions.append(compile_bool_exp(ctx, access.tracked, target, args.get("where"), permission=False))
-    update = (f"UPDATE {qualified(*access.tracked.key)} AS {target} SET {', '.join(assignments)} "
-              f"WHERE {' AND '.join(conditions)}")
-    sql = (f"WITH _m AS ({update} RETURNING *) "
-           f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'update_by_pk')}::text, "
-           f"{check_condition(ctx, access, permission.check, '_m')}")
+    update = (
+        f"UPDATE {qualified(*access.tracked.key)} AS {target} SET {', '.join(assignments)} "
+        f"WHERE {' AND '.join(conditions)}"
+    )
+    sql = (
+        f"WITH _m AS ({update} RETURNING *) "
+        f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'update_by_pk')}::text, "
+        f"{check_condition(ctx, access, permission.check, '_m')}"
+    )
     return Statement(sql, ctx.params, "$")
 
 
@@ -138,7 +158,8 @@ def delete_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
     else:
         conditions.append(compile_bool_exp(ctx, access.tracked, target, args.get("where"), permission=False))
     delete = f"DELETE FROM {qualified(*access.tracked.key)} AS {target} WHERE {' AND '.join(conditions)}"
-    sql = (f"WITH _m AS ({delete} RETURNING *) "
-           f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'delete_by_pk')}::text, true")
+    sql = (
+        f"WITH _m AS ({delete} RETURNING *) "
+        f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'delete_by_pk')}::text, true"
+    )
     return Statement(sql, ctx.params, "$")
-

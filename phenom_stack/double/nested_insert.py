@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from phenom_stack.double.access import TableAccess
 from phenom_stack.double.collect import Selected
@@ -30,8 +30,9 @@ def has_nested_data(access: TableAccess, args: dict) -> bool:
 class NestedInsert:
     """Runs a nested insert with a cursor and returns the response JSON text."""
 
-    def __init__(self, new_context: Callable[[], SqlContext], access: TableAccess, kind: str, selected: Selected,
-                 args: dict) -> None:
+    def __init__(
+        self, new_context: Callable[[], SqlContext], access: TableAccess, kind: str, selected: Selected, args: dict
+    ) -> None:
         self.new_context = new_context
         self.access = access
         self.single = kind == "insert_one"
@@ -50,8 +51,13 @@ class NestedInsert:
             raise HasuraError("not-supported", "nested inserts need a primary key on the root table", self.error_path)
         alias = ctx.alias()
         keys = ", ".join(f"{alias}.{quote_ident(c)}" for c in table.primary_key)
-        tuples = ", ".join("(" + ", ".join(ctx.param(row[c], table.columns[c].sql_type) for c in table.primary_key)
-                           + ")" for row in roots) or "(NULL)"
+        tuples = (
+            ", ".join(
+                "(" + ", ".join(ctx.param(row[c], table.columns[c].sql_type) for c in table.primary_key) + ")"
+                for row in roots
+            )
+            or "(NULL)"
+        )
         rows = f"SELECT {alias}.* FROM {qualified(*self.access.tracked.key)} AS {alias} WHERE ({keys}) IN ({tuples})"
         output = mutation_output(ctx, self.access, self.selected, "_m", self.single)
         cursor.execute(f"WITH _m AS ({rows}) SELECT {output}::text", ctx.params)
@@ -62,7 +68,7 @@ class NestedInsert:
 
     def _insert(self, cursor, access: TableAccess, row: dict, on_conflict: dict | None) -> dict | None:
         if access.insert is None:
-            raise validation_failed(f"no insert permission on table \"{access.tracked.table.name}\"", self.error_path)
+            raise validation_failed(f'no insert permission on table "{access.tracked.table.name}"', self.error_path)
         values = {key: value for key, value in row.items() if access.relationship(key) is None}
         for key, data in row.items():
             relationship = access.relationship(key)
@@ -71,8 +77,11 @@ class NestedInsert:
             remote = self._remote(access, relationship)
             parent = self._insert(cursor, remote, data["data"], data.get("on_conflict"))
             if parent is None:
-                raise validation_failed("cannot proceed to insert object relation since insertion of related "
-                                        "object did not return any rows", self.error_path)
+                raise validation_failed(
+                    "cannot proceed to insert object relation since insertion of related "
+                    "object did not return any rows",
+                    self.error_path,
+                )
             values.update({local: parent[remote_column] for local, remote_column in relationship.mapping})
         inserted = self._insert_row(cursor, access, values, on_conflict)
         for key, data in row.items():

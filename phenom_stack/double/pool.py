@@ -39,8 +39,9 @@ class ConnectionPool:
                 connection = self._idle.pop() if self._idle else None
             if connection is None:
                 # No server-side prepared statements, as the metadata's use_prepared_statements: false asks.
-                connection = psycopg.connect(self._url, autocommit=True, options=SESSION_OPTIONS,
-                                             prepare_threshold=None)
+                connection = psycopg.connect(
+                    self._url, autocommit=True, options=SESSION_OPTIONS, prepare_threshold=None
+                )
             yield connection
         finally:
             if connection is not None:

@@ -5,12 +5,27 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graphql import GraphQLError, GraphQLSyntaxError, NoUnusedFragmentsRule, NoUnusedVariablesRule, parse, \
-    specified_rules, validate
-from graphql.language import SKIP, Visitor, visit
+from graphql import (
+    GraphQLError,
+    GraphQLSyntaxError,
+    NoUnusedFragmentsRule,
+    NoUnusedVariablesRule,
+    parse,
+    specified_rules,
+    validate,
+)
 from graphql.execution.values import VariableValues, get_variable_values
-from graphql.language import FieldNode, FragmentDefinitionNode, FragmentSpreadNode, InlineFragmentNode, \
-    OperationDefinitionNode, OperationType
+from graphql.language import (
+    SKIP,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    OperationType,
+    Visitor,
+    visit,
+)
 
 from phenom_stack.double.errors import HasuraError, validation_failed
 from phenom_stack.double.schema import RoleSchema
@@ -22,16 +37,31 @@ VALIDATION_RULES = [rule for rule in specified_rules if rule not in (NoUnusedFra
 _VALIDATION_MESSAGES = (
     (re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"), "field '{0}' not found in type: '{1}'", ""),
     (re.compile(r"Unknown argument '(\w+)' on field '\w+\.(\w+)'"), "'{1}' has no argument named '{0}'", ""),
-    (re.compile(r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided"),
-     "missing required field '{1}'", ".args.{1}"),
-    (re.compile(r"Field '(\w+)' of type .* must have a selection of subfields"), "missing selection set for '{0}'",
-     ".selectionSet"),
-    (re.compile(r"Field '(\w+)' must not have a selection since type"),
-     "unexpected subselection set for non-object field", ""),
-    (re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'"),
-     "field '{1}' not found in type: '{0}'", ""),
-    (re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'"),
-     "variable '{0}' is declared as '{1}', but used where '{2}' is expected", ""),
+    (
+        re.compile(r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided"),
+        "missing required field '{1}'",
+        ".args.{1}",
+    ),
+    (
+        re.compile(r"Field '(\w+)' of type .* must have a selection of subfields"),
+        "missing selection set for '{0}'",
+        ".selectionSet",
+    ),
+    (
+        re.compile(r"Field '(\w+)' must not have a selection since type"),
+        "unexpected subselection set for non-object field",
+        "",
+    ),
+    (
+        re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'"),
+        "field '{1}' not found in type: '{0}'",
+        "",
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'"),
+        "variable '{0}' is declared as '{1}', but used where '{2}' is expected",
+        "",
+    ),
 )
 
 
@@ -55,7 +85,8 @@ def _select_operation(document, operation_name: str | None) -> OperationDefiniti
     if operation_name is None:
         if len(operations) != 1:
             raise validation_failed(
-                "exactly one operation has to be present in the document when operationName is not specified")
+                "exactly one operation has to be present in the document when operationName is not specified"
+            )
         return operations[0]
     if any(op.name is None for op in operations):
         raise validation_failed("operationName cannot be used when an anonymous operation exists in the document")
@@ -90,9 +121,12 @@ def _node_paths(operation, fragments) -> dict[int, str]:
                 walk(selection.selection_set, path, seen)
             elif isinstance(selection, InlineFragmentNode):
                 walk(selection.selection_set, prefix, seen)
-            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
-                if selection.name.value not in seen:
-                    walk(fragments[selection.name.value].selection_set, prefix, seen + (selection.name.value,))
+            elif (
+                isinstance(selection, FragmentSpreadNode)
+                and selection.name.value in fragments
+                and selection.name.value not in seen
+            ):
+                walk(fragments[selection.name.value].selection_set, prefix, seen + (selection.name.value,))
 
     walk(operation.selection_set, "$", ())
     return paths
@@ -128,12 +162,16 @@ def _used_variables(operation, fragments) -> set[str]:
 
 
 def _variable_error(error: GraphQLError) -> HasuraError:
-    missing = re.match(r"Variable '\$(\w+)' has invalid value: Expected a value of non-null type '(.+)' to be "
-                       r"provided", error.message)
+    missing = re.match(
+        r"Variable '\$(\w+)' has invalid value: Expected a value of non-null type '(.+)' to be "
+        r"provided",
+        error.message,
+    )
     if missing:
         return validation_failed(f'expecting a value for non-nullable variable: "{missing.group(1)}"')
-    null = re.match(r"Variable '\$(\w+)' has invalid value: Expected value of non-null type '(.+)' not to be None",
-                    error.message)
+    null = re.match(
+        r"Variable '\$(\w+)' has invalid value: Expected value of non-null type '(.+)' not to be None", error.message
+    )
     if null:
         return validation_failed(f'null value found for non-nullable type: "{null.group(2)}"')
     return validation_failed(error.message)

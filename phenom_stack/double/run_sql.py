@@ -18,8 +18,7 @@ def _result(cursor) -> dict:
     if result is None or result.nfields == 0:
         return {"result_type": "CommandOk", "result": None}
     header = [result.fname(column).decode() for column in range(result.nfields)]
-    rows = [[_text(result.get_value(row, column)) for column in range(result.nfields)]
-            for row in range(result.ntuples)]
+    rows = [[_text(result.get_value(row, column)) for column in range(result.nfields)] for row in range(result.ntuples)]
     return {"result_type": "TuplesOk", "result": [header] + rows}
 
 
@@ -38,9 +37,9 @@ def handle_run_sql(engine, body) -> dict:
         raise HasuraError("not-supported", "the engine double serves only run_sql on /v2/query", "$.type")
     args = body.get("args") or {}
     if not isinstance(args.get("sql"), str):
-        raise HasuraError("parse-failed", "key \"sql\" not found", "$.args")
+        raise HasuraError("parse-failed", 'key "sql" not found', "$.args")
     if args.get("source", DEFAULT_SOURCE) != DEFAULT_SOURCE:
-        raise HasuraError("not-exists", f"source with name \"{args['source']}\" does not exist", "$.args")
+        raise HasuraError("not-exists", f'source with name "{args["source"]}" does not exist', "$.args")
     with engine.metadata_lock:
         state = engine.state
         with engine.pool(state.source_url).connection() as connection:
@@ -56,8 +55,12 @@ def handle_run_sql(engine, body) -> dict:
                         new_state = engine.build(state.metadata, read_catalog(connection))
                         problems = _new_problems(state.inconsistent, new_state.inconsistent)
                         if problems and not args.get("cascade"):
-                            raise HasuraError("unexpected", "cannot continue due to new inconsistent metadata",
-                                              "$.args", internal=problems)
+                            raise HasuraError(
+                                "unexpected",
+                                "cannot continue due to new inconsistent metadata",
+                                "$.args",
+                                internal=problems,
+                            )
             except psycopg.Error as error:
                 mapped = from_postgres(error, "$", args["sql"])
                 if mapped.code == "unexpected":

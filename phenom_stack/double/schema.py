@@ -57,8 +57,9 @@ def build_role_schema(state, role: str) -> RoleSchema:
     for action in visible_actions(state.actions, role):
         root_field = action_field(sdl, state.custom_types, action)
         (query if action.operation == "query" else mutation).append(root_field)
-        registry[(QUERY_ROOT if action.operation == "query" else MUTATION_ROOT, action.name)] = RootField("action",
-                                                                                                      action=action)
+        registry[(QUERY_ROOT if action.operation == "query" else MUTATION_ROOT, action.name)] = RootField(
+            "action", action=action
+        )
     sdl.block("type", QUERY_ROOT, query or ["no_queries_available: String!"])
     roots = [f"query: {QUERY_ROOT}"]
     if mutation:
@@ -66,8 +67,9 @@ def build_role_schema(state, role: str) -> RoleSchema:
         roots.append(f"mutation: {MUTATION_ROOT}")
     sdl.add("schema", "schema {\n  " + "\n  ".join(roots) + "\n}")
     text = sdl.text()
-    return RoleSchema(role, build_schema(text), text, registry,
-                      {table.type_name: table for table in access.values()}, access)
+    return RoleSchema(
+        role, build_schema(text), text, registry, {table.type_name: table for table in access.values()}, access
+    )
 
 
 class SchemaCache:

@@ -32,6 +32,10 @@ def aggregate_type(sdl, access: TableAccess) -> str:
             sdl.block("type", f"{t}_{function}_fields", lines, f"aggregate {function} on columns")
             fields.append(f"{function}: {t}_{function}_fields")
     sdl.block("type", f"{t}_aggregate_fields", fields, f'aggregate fields of "{table_name}"')
-    sdl.block("type", f"{t}_aggregate", [f"aggregate: {t}_aggregate_fields", f"nodes: [{t}!]!"],
-              f'aggregated selection of "{table_name}"')
+    sdl.block(
+        "type",
+        f"{t}_aggregate",
+        [f"aggregate: {t}_aggregate_fields", f"nodes: [{t}!]!"],
+        f'aggregated selection of "{table_name}"',
+    )
     return f"{t}_aggregate"

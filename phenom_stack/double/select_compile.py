@@ -10,8 +10,12 @@ from phenom_stack.double.naming import qualified, quote_ident, quote_literal
 from phenom_stack.double.sql_context import SqlContext
 
 DIRECTIONS = {
-    "asc": "ASC NULLS LAST", "asc_nulls_first": "ASC NULLS FIRST", "asc_nulls_last": "ASC NULLS LAST",
-    "desc": "DESC NULLS FIRST", "desc_nulls_first": "DESC NULLS FIRST", "desc_nulls_last": "DESC NULLS LAST",
+    "asc": "ASC NULLS LAST",
+    "asc_nulls_first": "ASC NULLS FIRST",
+    "asc_nulls_last": "ASC NULLS LAST",
+    "desc": "DESC NULLS FIRST",
+    "desc_nulls_first": "DESC NULLS FIRST",
+    "desc_nulls_last": "DESC NULLS LAST",
 }
 
 
@@ -34,8 +38,10 @@ def row_json(ctx: SqlContext, access: TableAccess, alias: str, fields: list[Sele
             args = arguments(ctx.walk, object_type.fields[selected.name], selected)
             if relationship.kind == "object":
                 where = f"{join} AND {permission_filter(ctx, remote, remote_alias)}"
-                expression = (f"(SELECT {row_json(ctx, remote, remote_alias, sub)} FROM "
-                              f"{qualified(*remote.tracked.key)} AS {remote_alias} WHERE {where} LIMIT 1)")
+                expression = (
+                    f"(SELECT {row_json(ctx, remote, remote_alias, sub)} FROM "
+                    f"{qualified(*remote.tracked.key)} AS {remote_alias} WHERE {where} LIMIT 1)"
+                )
             elif aggregate:
                 expression = aggregate_json(ctx, remote, remote_alias, selected, args, join)
             else:
@@ -60,32 +66,41 @@ def order_terms(ctx: SqlContext, access: TableAccess, alias: str, order_by) -> l
             relationship = access.relationship(key)
             remote = ctx.role_schema.tables_by_key[relationship.remote]
             remote_alias = ctx.alias()
-            where = (f"{join_condition(relationship.mapping, alias, remote_alias)} AND "
-                     f"{permission_filter(ctx, remote, remote_alias)}")
+            where = (
+                f"{join_condition(relationship.mapping, alias, remote_alias)} AND "
+                f"{permission_filter(ctx, remote, remote_alias)}"
+            )
             for expression, direction, _ in order_terms(ctx, remote, remote_alias, value):
-                subquery = f"(SELECT {expression} FROM {qualified(*remote.tracked.key)} AS {remote_alias} " \
-                           f"WHERE {where} LIMIT 1)"
+                subquery = (
+                    f"(SELECT {expression} FROM {qualified(*remote.tracked.key)} AS {remote_alias} "
+                    f"WHERE {where} LIMIT 1)"
+                )
                 terms.append((subquery, direction, None))
     return terms
 
 
 def filtered_rows(ctx: SqlContext, access: TableAccess, alias: str, args: dict, join: str = "true"):
     """(SQL of the rows matching `args` with their `_o<i>` ordering columns, the ordering terms)."""
-    conditions = [join, permission_filter(ctx, access, alias),
-                  compile_bool_exp(ctx, access.tracked, alias, args.get("where"), permission=False)]
+    conditions = [
+        join,
+        permission_filter(ctx, access, alias),
+        compile_bool_exp(ctx, access.tracked, alias, args.get("where"), permission=False),
+    ]
     terms = order_terms(ctx, access, alias, args.get("order_by") or [])
     distinct = args.get("distinct_on") or []
     distinct_sql = ""
     if distinct:
-        if terms and [term[2] for term in terms[:len(distinct)]] != list(distinct):
+        if terms and [term[2] for term in terms[: len(distinct)]] != list(distinct):
             raise validation_failed('"distinct_on" columns must match initial "order_by" columns')
         if not terms:
             terms = [(f"{alias}.{quote_ident(column)}", "ASC NULLS LAST", column) for column in distinct]
         distinct_sql = "DISTINCT ON (" + ", ".join(f"{alias}.{quote_ident(c)}" for c in distinct) + ") "
     limits = [value for value in (args.get("limit"), access.select.limit) if value is not None]
     order_columns = "".join(f", {expression} AS _o{index}" for index, (expression, _, _) in enumerate(terms))
-    rows = (f"SELECT {distinct_sql}{alias}.*{order_columns} FROM {qualified(*access.tracked.key)} AS {alias} "
-            f"WHERE {' AND '.join(conditions)}")
+    rows = (
+        f"SELECT {distinct_sql}{alias}.*{order_columns} FROM {qualified(*access.tracked.key)} AS {alias} "
+        f"WHERE {' AND '.join(conditions)}"
+    )
     if terms:
         rows += " ORDER BY " + ", ".join(f"{expression} {direction}" for expression, direction, _ in terms)
     if limits:
@@ -99,17 +114,21 @@ def _aggregate_order(rows: str, terms) -> str:
     return " ORDER BY " + ", ".join(f"{rows}._o{i} {d}" for i, (_, d, _) in enumerate(terms)) if terms else ""
 
 
-def list_json(ctx: SqlContext, access: TableAccess, alias: str, fields: list[Selected], args: dict,
-              join: str = "true") -> str:
+def list_json(
+    ctx: SqlContext, access: TableAccess, alias: str, fields: list[Selected], args: dict, join: str = "true"
+) -> str:
     """A `json` array of the rows matching `args` (where, order_by, limit, offset, distinct_on)."""
     inner, terms = filtered_rows(ctx, access, alias, args, join)
     rows = ctx.alias()
-    return (f"(SELECT coalesce(json_agg({row_json(ctx, access, rows, fields)}{_aggregate_order(rows, terms)}), "
-            f"'[]'::json) FROM ({inner}) AS {rows})")
+    return (
+        f"(SELECT coalesce(json_agg({row_json(ctx, access, rows, fields)}{_aggregate_order(rows, terms)}), "
+        f"'[]'::json) FROM ({inner}) AS {rows})"
+    )
 
 
-def aggregate_json(ctx: SqlContext, access: TableAccess, alias: str, selected: Selected, args: dict,
-                   join: str = "true") -> str:
+def aggregate_json(
+    ctx: SqlContext, access: TableAccess, alias: str, selected: Selected, args: dict, join: str = "true"
+) -> str:
     """A `<t>_aggregate` object (aggregate and nodes) over the rows matching `args`."""
     inner, terms = filtered_rows(ctx, access, alias, args, join)
     rows, t = ctx.alias(), access.type_name
@@ -140,9 +159,15 @@ def _aggregate_fields(ctx: SqlContext, access: TableAccess, rows: str, selected:
             target = "*" if not columns else columns[0] if len(columns) == 1 else f"ROW({', '.join(columns)})"
             value = f"count({distinct if columns else ''}{target})"
         else:
-            inner = [(quote_literal(f"{t}_{field.name}_fields") if sub.name == "__typename"
-                      else f"{field.name}({rows}.{quote_ident(sub.name)})", sub.key)
-                     for sub in subfields(ctx.walk, field, f"{t}_{field.name}_fields")]
+            inner = [
+                (
+                    quote_literal(f"{t}_{field.name}_fields")
+                    if sub.name == "__typename"
+                    else f"{field.name}({rows}.{quote_ident(sub.name)})",
+                    sub.key,
+                )
+                for sub in subfields(ctx.walk, field, f"{t}_{field.name}_fields")
+            ]
             value = "json_build_object(" + ", ".join(f"{quote_literal(k)}, {v}" for v, k in inner) + ")"
         pairs.append(f"{quote_literal(field.key)}, {value}")
     return "json_build_object(" + ", ".join(pairs) + ")"
@@ -156,8 +181,10 @@ def by_pk_json(ctx: SqlContext, access: TableAccess, fields: list[Selected], pk_
         f"{alias}.{quote_ident(column)} = {ctx.param(pk_values[column], table.columns[column].sql_type)}"
         for column in table.primary_key
     ]
-    return (f"(SELECT {row_json(ctx, access, alias, fields)} FROM {qualified(*access.tracked.key)} AS {alias} "
-            f"WHERE {' AND '.join(conditions)} LIMIT 1)")
+    return (
+        f"(SELECT {row_json(ctx, access, alias, fields)} FROM {qualified(*access.tracked.key)} AS {alias} "
+        f"WHERE {' AND '.join(conditions)} LIMIT 1)"
+    )
 
 
 def root_select(ctx: SqlContext, access: TableAccess, kind: str, selected: Selected, field_def) -> str:

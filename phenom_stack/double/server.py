@@ -44,8 +44,13 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
     def _body(self) -> bytes:
         return self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
-    def _send(self, status: int, body: str, content_type: str = "application/json; charset=utf-8",
-              extra_headers: list[tuple[str, str]] = ()) -> None:
+    def _send(
+        self,
+        status: int,
+        body: str,
+        content_type: str = "application/json; charset=utf-8",
+        extra_headers: list[tuple[str, str]] = (),
+    ) -> None:
         payload = body.encode()
         self.send_response(status)
         self.send_header("Content-Type", content_type)

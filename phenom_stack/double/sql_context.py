@@ -52,9 +52,7 @@ class SqlContext:
 
         Named placeholders let fragments be compiled in any order and concatenated in another.
         """
-        if value is not None and sql_type in JSON_TYPES:
-            value = json.dumps(value)
-        elif isinstance(value, list) and not sql_type.endswith("[]"):
+        if value is not None and sql_type in JSON_TYPES or isinstance(value, list) and not sql_type.endswith("[]"):
             value = json.dumps(value)
         elif isinstance(value, list):
             value = [as_text(item) for item in value]

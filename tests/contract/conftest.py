@@ -12,18 +12,19 @@ import requests
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+from phenom_stack.endpoints import LocalStack
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import SignedInUser, sign_in_stack_user
 from tests.contract.state import changes_made_by
-from phenom_stack.endpoints import LocalStack
 
 ADMIN_API_TIMEOUT_SECONDS = 30
 
 
 def _admin_api(url: str, admin_secret: str) -> Callable[[dict], dict]:
     def call(body: dict) -> dict:
-        response = requests.post(url, json=body, headers={"x-hasura-admin-secret": admin_secret},
-                                 timeout=ADMIN_API_TIMEOUT_SECONDS)
+        response = requests.post(
+            url, json=body, headers={"x-hasura-admin-secret": admin_secret}, timeout=ADMIN_API_TIMEOUT_SECONDS
+        )
         assert response.status_code == 200, f"{body.get('type')} answered HTTP {response.status_code}: {response.text}"
         return response.json()
 

@@ -18,14 +18,25 @@ def handler(event, context):
     if path == "/string":
         return "plain string"
     if path == "/structured":
-        return {"statusCode": 409, "headers": {"content-type": "application/json", "x-probe": "yes"},
-                "body": json.dumps({"message": "conflict"}), "cookies": ["probe=1; Path=/"]}
+        return {
+            "statusCode": 409,
+            "headers": {"content-type": "application/json", "x-probe": "yes"},
+            "body": json.dumps({"message": "conflict"}),
+            "cookies": ["probe=1; Path=/"],
+        }
     if path == "/binary":
-        return {"statusCode": 200, "headers": {"content-type": "application/octet-stream"},
-                "body": base64.b64encode(b"\x00\x01\xff").decode(), "isBase64Encoded": True}
+        return {
+            "statusCode": 200,
+            "headers": {"content-type": "application/octet-stream"},
+            "body": base64.b64encode(b"\x00\x01\xff").decode(),
+            "isBase64Encoded": True,
+        }
     return {
         "event": event,
         "environment": sorted(os.environ),
-        "context": {"function_name": context.function_name, "aws_request_id": context.aws_request_id,
-                    "remaining_ms": context.get_remaining_time_in_millis()},
+        "context": {
+            "function_name": context.function_name,
+            "aws_request_id": context.aws_request_id,
+            "remaining_ms": context.get_remaining_time_in_millis(),
+        },
     }

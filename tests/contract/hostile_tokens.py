@@ -49,9 +49,7 @@ def moto_public_key_pem() -> bytes:
 
 def mint(claims: dict[str, Any], *, key: rsa.RSAPrivateKey | None = None, kid: str = MOTO_KID) -> str:
     """An RS256 token with moto's header shape ({kid, alg}, no typ), signed with moto's key unless told."""
-    return jwt.encode(
-        claims, key or moto_signing_key(), algorithm="RS256", headers={"kid": kid, "typ": None}
-    )
+    return jwt.encode(claims, key or moto_signing_key(), algorithm="RS256", headers={"kid": kid, "typ": None})
 
 
 def _compact(header: dict[str, Any], claims: dict[str, Any]) -> bytes:

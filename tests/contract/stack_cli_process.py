@@ -10,7 +10,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 STOP_TIMEOUT_SECONDS = 30
@@ -33,14 +33,19 @@ def phenom_stack_up(kind: str, tmpdir: Path, stderr_path: Path, ready_timeout: f
         # The child inherits the environment as a developer's shell would pass it; only its temp dir is ours.
         process = subprocess.Popen(
             [*phenom_stack_command(), "up", "--json", "--stack", kind],
-            stdout=subprocess.PIPE, stderr=stderr, text=True, env={**os.environ, "TMPDIR": str(tmpdir)},
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+            env={**os.environ, "TMPDIR": str(tmpdir)},
         )
     try:
         line = _first_line(process, ready_timeout)
         if not line:
             _wait_quietly(process)
-        assert line, (f"phenom-stack printed no JSON line (waited up to {ready_timeout:.0f}s; exit code "
-                      f"{process.poll()}); stderr:\n{stderr_path.read_text()[-3000:]}")
+        assert line, (
+            f"phenom-stack printed no JSON line (waited up to {ready_timeout:.0f}s; exit code "
+            f"{process.poll()}); stderr:\n{stderr_path.read_text()[-3000:]}"
+        )
         yield process, json.loads(line)
     finally:
         if process.poll() is None:
@@ -69,10 +74,8 @@ def traversable_tmpdir() -> Iterator[Path]:
 
 
 def _wait_quietly(process: subprocess.Popen) -> None:
-    try:
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=STOP_TIMEOUT_SECONDS)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _first_line(process: subprocess.Popen, timeout: float) -> str:

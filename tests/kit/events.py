@@ -23,7 +23,9 @@ def lambda_context(request_id: str = DEFAULT_REQUEST_ID, seconds_left: float = 3
     )
 
 
-def action_body(name: str, action_input: dict[str, Any], session_variables: dict[str, str] | None = None) -> dict[str, Any]:
+def action_body(
+    name: str, action_input: dict[str, Any], session_variables: dict[str, str] | None = None
+) -> dict[str, Any]:
     """A Hasura action request body."""
     return {
         "action": {"name": name},
@@ -33,7 +35,9 @@ def action_body(name: str, action_input: dict[str, Any], session_variables: dict
     }
 
 
-def function_url_event(body: dict[str, Any] | str, token: str | None = None, *, base64_body: bool = False) -> dict[str, Any]:
+def function_url_event(
+    body: dict[str, Any] | str, token: str | None = None, *, base64_body: bool = False
+) -> dict[str, Any]:
     """A Function URL event carrying `body`, with `Authorization: Bearer <token>` when a token is given."""
     raw = body if isinstance(body, str) else json.dumps(body)
     headers = {"content-type": "application/json", "user-agent": "hasura-graphql-engine/v2.48.5"}
@@ -51,7 +55,9 @@ def function_url_event(body: dict[str, Any] | str, token: str | None = None, *, 
     }
 
 
-def cognito_event(trigger_source: str, attributes: dict[str, str], response: dict[str, Any] | None = None) -> dict[str, Any]:
+def cognito_event(
+    trigger_source: str, attributes: dict[str, str], response: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """A Cognito user pool trigger event (V1)."""
     return {
         "version": "1",

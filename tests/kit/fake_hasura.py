@@ -72,7 +72,9 @@ class FakeHasura:
         call = self._call(request)
         answer = self._answers.get(call.operation)
         if answer is None:
-            status, body = graphql_error("validation-failed", f"no canned answer for {call.operation!r}")(call.variables)
+            status, body = graphql_error("validation-failed", f"no canned answer for {call.operation!r}")(
+                call.variables
+            )
         elif callable(answer):
             status, body = answer(call.variables)
         else:

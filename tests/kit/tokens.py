@@ -76,7 +76,9 @@ def id_claims(**overrides: Any) -> dict[str, Any]:
 
 def signed_token(key: SigningKey, claims: dict[str, Any], headers: dict[str, Any] | None = None) -> str:
     """An RS256 token signed by `key`; the header carries the key's kid unless `headers` says otherwise."""
-    return jwt.encode(claims, key.private_key, algorithm="RS256", headers={"kid": key.kid} if headers is None else headers)
+    return jwt.encode(
+        claims, key.private_key, algorithm="RS256", headers={"kid": key.kid} if headers is None else headers
+    )
 
 
 def unsigned_token(claims: dict[str, Any], kid: str) -> str:

@@ -8,18 +8,19 @@ from collections.abc import Iterator
 
 import pytest
 
+from phenom_stack.aws_bootstrap import confirmed_user
+from phenom_stack.endpoints import LocalStack, StackUser
 from tests.load import leftovers
 from tests.load.locust_process import LocustRun, run_locust
 from tests.plugins.load import LOCUST_RUN, RUN_SECONDS, SIMULATED_USERS
-from phenom_stack.aws_bootstrap import confirmed_user
-from phenom_stack.endpoints import LocalStack, StackUser
 
 SPAWN_RATE = 10
 
 
-
 @pytest.fixture(scope="module")
-def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url: str, request) -> Iterator[list[StackUser]]:
+def load_users(
+    local_stack: LocalStack, cognito_client, s3_client, database_url: str, request
+) -> Iterator[list[StackUser]]:
     """Fresh confirmed Cognito users phenom-load-<run>-<n>@phenom.local (random passwords), removed with their data after."""
     run = uuid.uuid4().hex[:8]
     users: list[StackUser] = []
@@ -42,7 +43,13 @@ def load_users(local_stack: LocalStack, cognito_client, s3_client, database_url:
 @pytest.fixture(scope="module")
 def locust_run(local_stack: LocalStack, load_users: list[StackUser], tmp_path_factory, request) -> LocustRun:
     """One headless Locust run: SIMULATED_USERS users (one Cognito user each) for RUN_SECONDS against the stack."""
-    run = run_locust(local_stack, load_users, tmp_path_factory.mktemp("locust"),
-                     simulated_users=SIMULATED_USERS, spawn_rate=SPAWN_RATE, run_seconds=RUN_SECONDS)
+    run = run_locust(
+        local_stack,
+        load_users,
+        tmp_path_factory.mktemp("locust"),
+        simulated_users=SIMULATED_USERS,
+        spawn_rate=SPAWN_RATE,
+        run_seconds=RUN_SECONDS,
+    )
     request.config.stash[LOCUST_RUN] = run
     return run

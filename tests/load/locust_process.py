@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phenom_client.redaction import redact
+from phenom_stack.endpoints import StackUser
 from tests.load.locust_stats import StepStats, read_stats
 from tests.load.records import UploadRecord, UserRecord, read_records
 from tests.load.target import RESULTS_VARIABLE, STACK_FIELDS, STACK_FILE_VARIABLE, USERS_VARIABLE
-from phenom_stack.endpoints import StackUser
 
 LOCUSTFILE = Path(__file__).resolve().parent / "locustfile.py"
 REPO_ROOT = LOCUSTFILE.parents[2]
@@ -56,9 +56,24 @@ def run_locust(
     stack_file.write_text(json.dumps({name: getattr(stack, name) for name in STACK_FIELDS}))
     results, stats, log = workdir / "records.json", workdir / "stats", workdir / "locust.log"
     command = [
-        sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless",
-        "--users", str(simulated_users), "--spawn-rate", str(spawn_rate), "--run-time", f"{run_seconds}s",
-        "--stop-timeout", str(STOP_TIMEOUT_SECONDS), "--json-file", str(stats), "--loglevel", "WARNING",
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(LOCUSTFILE),
+        "--headless",
+        "--users",
+        str(simulated_users),
+        "--spawn-rate",
+        str(spawn_rate),
+        "--run-time",
+        f"{run_seconds}s",
+        "--stop-timeout",
+        str(STOP_TIMEOUT_SECONDS),
+        "--json-file",
+        str(stats),
+        "--loglevel",
+        "WARNING",
     ]
     env = {
         **os.environ,
@@ -67,8 +82,15 @@ def run_locust(
         RESULTS_VARIABLE: str(results),
     }
     with log.open("wb") as output:
-        finished = subprocess.run(command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output,
-                                  stderr=subprocess.STDOUT, timeout=run_seconds + STOP_TIMEOUT_SECONDS + SLACK_SECONDS)
+        finished = subprocess.run(
+            command,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            timeout=run_seconds + STOP_TIMEOUT_SECONDS + SLACK_SECONDS,
+        )
     log_tail = redact("\n".join(log.read_text(errors="replace").splitlines()[-30:]))
     stats_file = stats.with_name(f"{stats.name}.json")
     if not stats_file.exists() or not results.exists():

@@ -35,8 +35,10 @@ def table(steps: list[StepStats], total: StepStats) -> list[str]:
     """The figures as aligned text lines."""
     lines = [f"{'step':<24}{'requests':>9}{'failures':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}"]
     for step in [*steps, total]:
-        lines.append(f"{step.name:<24}{step.requests:>9}{step.failures:>9}{step.requests_per_second:>8.1f}"
-                     f"{step.p50_ms:>8.0f}{step.p95_ms:>8.0f}")
+        lines.append(
+            f"{step.name:<24}{step.requests:>9}{step.failures:>9}{step.requests_per_second:>8.1f}"
+            f"{step.p50_ms:>8.0f}{step.p95_ms:>8.0f}"
+        )
     return lines
 
 

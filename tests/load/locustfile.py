@@ -15,6 +15,7 @@ Locust monkey-patches the process with gevent: run this only in a process of its
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -25,10 +26,10 @@ from typing import TypeVar
 from locust import User, constant, events, task
 
 from phenom_client import Attempt, PhenomClient
-from tests.load.records import LoadObject, UploadRecord, UserRecord, write_records
-from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
 from phenom_client.roundtrip import LIST_LIMIT
 from phenom_client.steps import describe
+from tests.load.records import LoadObject, UploadRecord, UserRecord, write_records
+from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
 
 T = TypeVar("T")
 REQUEST_TYPE = "phenom"
@@ -62,12 +63,24 @@ RUN: LoadRun | None = None
 @events.init_command_line_parser.add_listener
 def _add_options(parser) -> None:
     group = parser.add_argument_group("phenom", "Phenom load target (see tests/load/target.py)")
-    group.add_argument("--phenom-env", env_var=ENV_VARIABLE, default="local",
-                       help="environment from phenom_client/environments.toml: local (the running stack), dev or prod")
-    group.add_argument("--phenom-stack-file", env_var=STACK_FILE_VARIABLE, default=None,
-                       help="for local: file holding the JSON line of `phenom-stack up --json`")
-    group.add_argument("--phenom-results", env_var=RESULTS_VARIABLE, default=None,
-                       help="write the verification records as JSON to this file at test_stop")
+    group.add_argument(
+        "--phenom-env",
+        env_var=ENV_VARIABLE,
+        default="local",
+        help="environment from phenom_client/environments.toml: local (the running stack), dev or prod",
+    )
+    group.add_argument(
+        "--phenom-stack-file",
+        env_var=STACK_FILE_VARIABLE,
+        default=None,
+        help="for local: file holding the JSON line of `phenom-stack up --json`",
+    )
+    group.add_argument(
+        "--phenom-results",
+        env_var=RESULTS_VARIABLE,
+        default=None,
+        help="write the verification records as JSON to this file at test_stop",
+    )
 
 
 @events.init.add_listener
@@ -92,8 +105,9 @@ class PhenomUser(User):
     def on_start(self) -> None:
         assert RUN is not None, "the init event did not run: start this file with `python -m locust -f ...`"
         self.record = RUN.new_record()
-        self.phenom = PhenomClient(RUN.target.env, RUN.target.credentials_for(self.record.user_number),
-                                   on_attempt=self._count_failed_attempts)
+        self.phenom = PhenomClient(
+            RUN.target.env, RUN.target.credentials_for(self.record.user_number), on_attempt=self._count_failed_attempts
+        )
         self.step("sign in", self.phenom.sign_in)
 
     def on_stop(self) -> None:
@@ -125,10 +139,8 @@ class PhenomUser(User):
         upload.deleted, upload.deleted_objects = True, answer.deleted_objects
 
     def delete_quietly(self, upload: UploadRecord) -> None:
-        try:
+        with contextlib.suppress(StepFailed):
             self.delete(upload, "deletePhenom (cleanup)")
-        except StepFailed:
-            pass
 
     def step(self, name: str, action: Callable[[], T]) -> T:
         """`action()` reported to Locust as request `name`; StepFailed (after reporting) when it raises."""
@@ -145,8 +157,12 @@ class PhenomUser(User):
 
     def _fire(self, name: str, started: float, exception: Exception | None) -> None:
         self.environment.events.request.fire(
-            request_type=REQUEST_TYPE, name=name, response_time=(time.perf_counter() - started) * 1000,
-            response_length=0, exception=exception, context={"user": self.record.user_number},
+            request_type=REQUEST_TYPE,
+            name=name,
+            response_time=(time.perf_counter() - started) * 1000,
+            response_length=0,
+            exception=exception,
+            context={"user": self.record.user_number},
         )
 
     def _count_failed_attempts(self, attempt: Attempt) -> None:

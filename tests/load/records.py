@@ -11,7 +11,7 @@ import json
 import os
 import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 TEST_DATA_PREFIX = "phenom-load-"
@@ -25,7 +25,7 @@ class LoadObject:
 
     @classmethod
     def new(cls) -> LoadObject:
-        return cls(f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:12]}")
+        return cls(f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:12]}")
 
     @property
     def filename(self) -> str:

@@ -77,7 +77,7 @@ def _users_from(text: str, source: str) -> tuple[SmokeCredentials, ...]:
         return tuple(SmokeCredentials(entry["username"], entry["password"], source) for entry in entries)
     except (ValueError, TypeError, KeyError):
         raise ConfigurationError(
-            f"{source} must be a JSON list of {{\"username\": ..., \"password\": ...}} objects"
+            f'{source} must be a JSON list of {{"username": ..., "password": ...}} objects'
         ) from None
 
 

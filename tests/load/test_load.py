@@ -43,11 +43,17 @@ def test_no_user_was_shown_another_users_phenom(locust_run):
         created_by.setdefault(record.owner, set()).update(upload.phenom_id for upload in record.uploads)
 
     # WHEN every id getPhenoms returned to a user is compared with what that user created
-    foreign = [(record.owner, phenom_id) for record in locust_run.records for phenom_id in record.seen_ids
-               if phenom_id not in created_by[record.owner]]
+    foreign = [
+        (record.owner, phenom_id)
+        for record in locust_run.records
+        for phenom_id in record.seen_ids
+        if phenom_id not in created_by[record.owner]
+    ]
 
     # THEN no user was ever shown a phenom it did not create
-    assert any(record.seen_ids for record in locust_run.records) and not foreign, f"shown others' phenoms: {foreign[:5]}"
+    assert any(record.seen_ids for record in locust_run.records) and not foreign, (
+        f"shown others' phenoms: {foreign[:5]}"
+    )
 
 
 def test_every_uploaded_object_had_the_right_bytes_before_deletion(locust_run):

@@ -24,5 +24,7 @@ def write_summary(terminalreporter, config: pytest.Config) -> None:
         terminalreporter.write_line(line)
     iterations = len(run.uploads)
     failed_attempts = sum(record.failed_attempts for record in run.records)
-    terminalreporter.write_line(f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
-                                "(retried or reported as failures)")
+    terminalreporter.write_line(
+        f"{iterations} phenoms created and deleted; {failed_attempts} client attempts failed "
+        "(retried or reported as failures)"
+    )

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.plugins.environment import SELECTED_ENV, revision
 from phenom_client.report import build_report, table_lines
 from phenom_client.roundtrip import RoundTripOutcome
 from phenom_client.steps import describe
+from tests.plugins.environment import SELECTED_ENV, revision
 
 _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()

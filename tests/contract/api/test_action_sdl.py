@@ -208,8 +208,15 @@ def test_get_phenoms_without_limit_matches_sdl_output_type(action_url, user_a, l
 def test_type_checker_catches_a_nested_null():
     # The checker itself: a non-null field null two levels down must be reported, or the tests above prove nothing.
     media = {"filename": "a", "sort_order": 0, "key": "k", "upload_state": "pending", "signed_uri": None}
-    phenom = {"id": str(uuid.uuid4()), "lat": 1.0, "lng": 2.0, "media_type": "image",
-              "created_at": "2025-01-01T00:00:00+00:00", "signed_uri": None, "media": [media]}
+    phenom = {
+        "id": str(uuid.uuid4()),
+        "lat": 1.0,
+        "lng": 2.0,
+        "media_type": "image",
+        "created_at": "2025-01-01T00:00:00+00:00",
+        "signed_uri": None,
+        "media": [media],
+    }
     reply = [phenom]
     expected = ["$[0].media[0].signed_uri: null, but the type is String!"]
     assert type_violations(reply, ACTION_FIELDS["getPhenoms"].type) == expected

@@ -22,8 +22,7 @@ HASURA_NAMESPACE = "https://hasura.io/jwt/claims"
 # The users columns are named after the Cognito attribute they hold, except id, which holds `sub`.
 RENAMED_ATTRIBUTES = {"id": "sub"}
 # Columns the stack's users must have filled: every standard attribute they are given at sign-up.
-PROFILE_COLUMNS = {"id", "email", "email_verified", "name", "given_name", "family_name", "preferred_username",
-                   "locale"}
+PROFILE_COLUMNS = {"id", "email", "email_verified", "name", "given_name", "family_name", "preferred_username", "locale"}
 
 
 def sign_in(cognito_client, client_id: str, username: str, password: str) -> dict:
@@ -36,15 +35,14 @@ def verified_claims(token: str, local_stack) -> dict:
     """The token's claims after checking it the way Hasura's JWT config says (JWKS, RS256, audience, issuer)."""
     config = local_stack.jwt_secret_config
     key = jwt.PyJWKClient(config["jwk_url"]).get_signing_key_from_jwt(token)
-    return jwt.decode(token, key.key, algorithms=[config["type"]], audience=config["audience"],
-                      issuer=config["issuer"])
+    return jwt.decode(token, key.key, algorithms=[config["type"]], audience=config["audience"], issuer=config["issuer"])
 
 
 def users_row(database_url: str, sub: str) -> dict | None:
     with psycopg.connect(database_url) as connection:
         cursor = connection.execute("SELECT * FROM public.users WHERE id = %s", (sub,))
         row = cursor.fetchone()
-        return None if row is None else dict(zip([column.name for column in cursor.description], row))
+        return None if row is None else dict(zip([column.name for column in cursor.description], row, strict=True))
 
 
 def cognito_attributes(cognito_client, user_pool_id: str, username: str) -> dict[str, str]:
@@ -70,7 +68,9 @@ def fresh_user(local_stack, cognito_client, database_url):
     email = f"trigger-{uuid.uuid4().hex[:10]}@phenom.local"
     password = new_password()
     sub = cognito_client.sign_up(
-        ClientId=local_stack.client_id, Username=email, Password=password,
+        ClientId=local_stack.client_id,
+        Username=email,
+        Password=password,
         UserAttributes=[{"Name": "name", "Value": "Trigger Probe"}, {"Name": "locale", "Value": "de"}],
     )["UserSub"]
     try:
@@ -88,12 +88,14 @@ def pool_with_triggers(local_stack, cognito_client):
 
     def make(lambda_config: dict) -> tuple[str, str]:
         pool_id = cognito_client.create_user_pool(
-            PoolName=f"phenom-local-probe-{uuid.uuid4().hex[:8]}", UsernameAttributes=["email"],
+            PoolName=f"phenom-local-probe-{uuid.uuid4().hex[:8]}",
+            UsernameAttributes=["email"],
             LambdaConfig=lambda_config,
         )["UserPool"]["Id"]
         created.append(pool_id)
         client_id = cognito_client.create_user_pool_client(UserPoolId=pool_id, ClientName="probe")["UserPoolClient"][
-            "ClientId"]
+            "ClientId"
+        ]
         return pool_id, client_id
 
     try:
@@ -135,7 +137,8 @@ def test_stack_config_matches_the_claims(local_stack, smoke_tokens):
 def test_refreshed_id_token_carries_hasura_claims(local_stack, cognito_client, smoke_tokens):
     # WHEN the refresh token buys a new ID token (TokenGeneration_RefreshTokens)
     refreshed = cognito_client.initiate_auth(
-        ClientId=local_stack.client_id, AuthFlow="REFRESH_TOKEN_AUTH",
+        ClientId=local_stack.client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
         AuthParameters={"REFRESH_TOKEN": smoke_tokens["RefreshToken"]},
     )["AuthenticationResult"]
     # THEN the trigger ran for it too
@@ -167,7 +170,7 @@ def test_sync_filled_users_row_from_cognito(local_stack, cognito_client, databas
         if row[column] is None or as_attribute(row[column]) != attributes[attribute]
     }
     assert mismatched == {}
-    assert PROFILE_COLUMNS <= set(with_attribute), "the stack's users should carry every profile attribute"
+    assert set(with_attribute) >= PROFILE_COLUMNS, "the stack's users should carry every profile attribute"
 
 
 def test_post_confirmation_creates_the_users_row(local_stack, cognito_client, database_url, fresh_user):
@@ -185,7 +188,8 @@ def test_post_authentication_syncs_changed_attributes(local_stack, cognito_clien
     # GIVEN a confirmed user whose name changes in Cognito afterwards
     cognito_client.admin_confirm_sign_up(UserPoolId=local_stack.user_pool_id, Username=fresh_user["username"])
     cognito_client.admin_update_user_attributes(
-        UserPoolId=local_stack.user_pool_id, Username=fresh_user["username"],
+        UserPoolId=local_stack.user_pool_id,
+        Username=fresh_user["username"],
         UserAttributes=[{"Name": "name", "Value": "Renamed Probe"}],
     )
     # WHEN the user signs in

@@ -64,8 +64,9 @@ def relationship_target(table_key: tuple[str, str], name: str, foreign_keys) -> 
         using = relationship["using"]["foreign_key_constraint_on"]
         if isinstance(using, dict):
             return using["table"]["schema"], using["table"]["name"]
-        return next((target for source, column, target in foreign_keys if source == table_key and column == using),
-                    None)
+        return next(
+            (target for source, column, target in foreign_keys if source == table_key and column == using), None
+        )
     return None
 
 

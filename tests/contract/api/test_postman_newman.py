@@ -7,8 +7,15 @@ import subprocess
 
 import pytest
 
+from phenom_client.newman import (
+    COLLECTION,
+    NEWMAN_MISSING,
+    REPO_ROOT,
+    newman_available,
+    newman_command,
+    write_environment,
+)
 from phenom_client.redaction import redact
-from phenom_client.newman import COLLECTION, NEWMAN_MISSING, REPO_ROOT, newman_available, newman_command, write_environment
 
 pytestmark = pytest.mark.contract
 

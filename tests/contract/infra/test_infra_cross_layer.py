@@ -11,6 +11,7 @@ import tomllib
 import pytest
 import yaml
 
+from phenom_client.environments import ENVIRONMENTS_FILE
 from phenom_infra.facts import hasura_image, postgres_engine_version
 from phenom_infra.hcl import REPO_ROOT
 from phenom_infra.instances import ModuleInstance, environment
@@ -18,7 +19,6 @@ from tests.contract.infra.lambda_contract import COGNITO_TRIGGER, LAMBDAS, RUNTI
 
 pytestmark = pytest.mark.contract
 
-from phenom_client.environments import ENVIRONMENTS_FILE
 HASURA_METADATA = REPO_ROOT / "hasura" / "metadata"
 # Section of phenom_client/environments.toml -> Terraform environment, and the keys both describe.
 TERRAFORM_ENVIRONMENTS = {"prod": "production", "dev": "development"}
@@ -83,8 +83,7 @@ def test_postgres_version_helper_reads_the_rds_engine_version() -> None:
 def test_facts_helper_imports_without_pytest() -> None:
     # The local stack's console command imports it outside any test run.
     script = (
-        "import sys; from phenom_infra.facts import hasura_image; "
-        "print(hasura_image()); print('pytest' in sys.modules)"
+        "import sys; from phenom_infra.facts import hasura_image; print(hasura_image()); print('pytest' in sys.modules)"
     )
     completed = subprocess.run(
         [sys.executable, "-c", script], cwd=REPO_ROOT, capture_output=True, text=True, timeout=60, check=False

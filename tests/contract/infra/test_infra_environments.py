@@ -116,9 +116,7 @@ def test_state_of_the_former_root_modules_moves_into_the_stack(name: str) -> Non
     ]
 
 
-def test_development_names_carry_its_own_prefix(
-    development_root: ModuleInstance, development: ModuleInstance
-) -> None:
+def test_development_names_carry_its_own_prefix(development_root: ModuleInstance, development: ModuleInstance) -> None:
     assert development.variable("name_prefix") == DEVELOPMENT_PREFIX
     assert development.module("database").resource("aws_db_instance", "this")["identifier"] == "phenom-dev-postgres"
     assert development.module("alb").resource("aws_lb", "this")["name"] == "phenom-dev-alb"

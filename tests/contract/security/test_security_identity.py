@@ -72,7 +72,7 @@ def _users_row(database_url: str, sub: str) -> dict | None:
     with psycopg.connect(database_url, autocommit=True) as connection:
         cursor = connection.execute("SELECT * FROM public.users WHERE id = %s", (sub,))
         row = cursor.fetchone()
-        return dict(zip([column.name for column in cursor.description], row)) if row else None
+        return dict(zip([column.name for column in cursor.description], row, strict=True)) if row else None
 
 
 def _cognito_attributes(cognito_client, user_pool_id: str, username: str) -> dict[str, str]:

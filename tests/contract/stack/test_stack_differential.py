@@ -13,11 +13,11 @@ import re
 import pytest
 import requests
 
-from tests.contract.sign_in import SignedInUser
 from phenom_stack.hasura_engine import EngineConfig, start_engine
 from phenom_stack.hasura_project import apply_metadata, metadata_json
 from phenom_stack.postgres import free_port
 from phenom_stack.stack import HASURA_PROJECT_DIR
+from tests.contract.sign_in import SignedInUser
 
 pytestmark = [pytest.mark.contract, pytest.mark.docker]
 
@@ -41,12 +41,18 @@ NEW_PHENOM = {"lat": 40.7, "lng": -74.0, "filenames": ["differential.jpg", "seco
 PERMISSION_CASES = {
     "own-profile-only": ("query { users { id email name } }", {}, "a"),
     "own-phenoms-only": ("query { phenoms { id owner_id } }", {}, "a"),
-    "others-phenom-by-pk-is-null": ("query ($id: uuid!) { phenoms_by_pk(id: $id) { id } }",
-                                    {"id": "<phenom-of-b>"}, "a"),
+    "others-phenom-by-pk-is-null": (
+        "query ($id: uuid!) { phenoms_by_pk(id: $id) { id } }",
+        {"id": "<phenom-of-b>"},
+        "a",
+    ),
     "others-media-hidden": ("query { phenom_media { phenom_id } }", {}, "a"),
     "chat-members-not-exposed": ("query { chat_members { user_id } }", {}, "a"),
-    "no-insert-for-user": ('mutation { insert_phenoms_one(object: {lat: 0, lng: 0, media_type: "image"}) { id } }',
-                           {}, "a"),
+    "no-insert-for-user": (
+        'mutation { insert_phenoms_one(object: {lat: 0, lng: 0, media_type: "image"}) { id } }',
+        {},
+        "a",
+    ),
     "delete-others-phenom-not-found": (DELETE, {"id": "<phenom-of-b>"}, "a"),
     "missing-token": ("query { users { id } }", {}, "none"),
     "wrong-admin-secret": ("query { users { id } }", {}, "bad-admin"),
@@ -55,8 +61,9 @@ PERMISSION_CASES = {
 
 
 def post(graphql_url: str, document: str, variables: dict, headers: dict) -> dict:
-    response = requests.post(graphql_url, json={"query": document, "variables": variables}, headers=headers,
-                             timeout=HTTP_TIMEOUT_SECONDS)
+    response = requests.post(
+        graphql_url, json={"query": document, "variables": variables}, headers=headers, timeout=HTTP_TIMEOUT_SECONDS
+    )
     return {"status": response.status_code, "body": response.json()}
 
 
@@ -64,8 +71,9 @@ def post(graphql_url: str, document: str, variables: dict, headers: dict) -> dic
 def engines(local_stack) -> dict[str, str]:
     """GraphQL URLs of the double and of real Hasura, both on the stack's database, JWKS and Function URL."""
     other_kind = "hermetic" if local_stack.stack == "docker" else "docker"
-    config = EngineConfig(local_stack.database_url, local_stack.admin_secret, local_stack.jwt_secret_config,
-                          local_stack.action_url)
+    config = EngineConfig(
+        local_stack.database_url, local_stack.admin_secret, local_stack.jwt_secret_config, local_stack.action_url
+    )
     other = start_engine(other_kind, config, free_port())
     try:
         apply_metadata(f"{other.base_url}/v1/metadata", local_stack.admin_secret, metadata_json(HASURA_PROJECT_DIR))
@@ -104,8 +112,12 @@ def phenoms(local_stack, callers) -> dict[str, str]:
 def masked(answer, local_stack, phenoms: dict[str, str]) -> str:
     """The answer as JSON with known ids named and other ids, timestamps and URLs masked."""
     text = json.dumps(answer, sort_keys=True)
-    for name, value in (("<user-a>", local_stack.users[0].sub), ("<user-b>", local_stack.users[1].sub),
-                        ("<phenom-of-a>", phenoms["a"]), ("<phenom-of-b>", phenoms["b"])):
+    for name, value in (
+        ("<user-a>", local_stack.users[0].sub),
+        ("<user-b>", local_stack.users[1].sub),
+        ("<phenom-of-a>", phenoms["a"]),
+        ("<phenom-of-b>", phenoms["b"]),
+    ):
         text = text.replace(value, name)
     return URL.sub("<url>", TIMESTAMP.sub("<timestamp>", UUID.sub("<uuid>", text)))
 
@@ -114,8 +126,10 @@ def round_trip(graphql_url: str, headers: dict) -> list:
     """createPhenom, upload every file, getPhenoms, read the tables, deletePhenom: every answer in order."""
     answers = [post(graphql_url, CREATE, {"input": NEW_PHENOM}, headers)]
     created = (answers[0]["body"].get("data") or {}).get("createPhenom") or {}
-    answers += [requests.put(upload["uploadUrl"], data=b"differential", timeout=HTTP_TIMEOUT_SECONDS).status_code
-                for upload in created.get("uploads", [])]
+    answers += [
+        requests.put(upload["uploadUrl"], data=b"differential", timeout=HTTP_TIMEOUT_SECONDS).status_code
+        for upload in created.get("uploads", [])
+    ]
     answers.append(post(graphql_url, GET_PHENOMS, {}, headers))
     answers.append(post(graphql_url, TABLE_READ, {"id": created.get("phenomId")}, headers))
     answers.append(post(graphql_url, DELETE, {"id": created.get("phenomId")}, headers))
@@ -134,7 +148,9 @@ def test_permission_case_answers_match(case, engines, callers, local_stack, phen
     document, variables, caller = PERMISSION_CASES[case]
     filled = {name: phenoms["b"] if value == "<phenom-of-b>" else value for name, value in variables.items()}
     # WHEN the same request goes to each engine
-    answers = {kind: masked(post(url, document, filled, callers[caller]), local_stack, phenoms)
-               for kind, url in engines.items()}
+    answers = {
+        kind: masked(post(url, document, filled, callers[caller]), local_stack, phenoms)
+        for kind, url in engines.items()
+    }
     # THEN the double's answer (data or error: message, code, path) is Hasura's
     assert answers["double"] == answers["hasura"]

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from phenom_infra.facts import hasura_image
-from tests.contract.stack_cli_process import STOP_TIMEOUT_SECONDS, phenom_stack_up, traversable_tmpdir
 from phenom_stack.aws_clients import aws_client
+from tests.contract.stack_cli_process import STOP_TIMEOUT_SECONDS, phenom_stack_up, traversable_tmpdir
 
 pytestmark = [pytest.mark.contract, pytest.mark.docker]
 
@@ -37,8 +37,10 @@ def docker_stack(tmp_path_factory):
     """`phenom-stack up --json --stack docker` running: (process, document, Hasura containers from before)."""
     before = hasura_containers()
     stderr_path = tmp_path_factory.mktemp("phenom-stack-docker") / "stderr.txt"
-    with traversable_tmpdir() as tmpdir, \
-            phenom_stack_up("docker", tmpdir, stderr_path, READY_TIMEOUT_SECONDS) as (process, document):
+    with (
+        traversable_tmpdir() as tmpdir,
+        phenom_stack_up("docker", tmpdir, stderr_path, READY_TIMEOUT_SECONDS) as (process, document),
+    ):
         yield process, document, before
 
 
@@ -56,12 +58,17 @@ def test_user_token_sees_only_own_row(docker_stack):
     _, document, _ = docker_stack
     user = document["users"][0]
     tokens = aws_client("cognito-idp", document["aws_endpoint_url"]).initiate_auth(
-        ClientId=document["client_id"], AuthFlow="USER_PASSWORD_AUTH",
+        ClientId=document["client_id"],
+        AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},
     )["AuthenticationResult"]
     # WHEN the real engine is asked for users with it
-    response = requests.post(document["graphql_url"], json={"query": "{ users { email } }"},
-                             headers={"Authorization": f"Bearer {tokens['IdToken']}"}, timeout=HTTP_TIMEOUT_SECONDS)
+    response = requests.post(
+        document["graphql_url"],
+        json={"query": "{ users { email } }"},
+        headers={"Authorization": f"Bearer {tokens['IdToken']}"},
+        timeout=HTTP_TIMEOUT_SECONDS,
+    )
     # THEN Hasura verified the token against moto's JWKS and applied the user role's filter
     assert response.json() == {"data": {"users": [{"email": user["username"]}]}}
 

@@ -8,8 +8,8 @@ import jwt
 import pytest
 from moto import mock_aws
 
-from tests.contract.sign_in import sign_in_stack_user
 from phenom_stack import names
+from tests.contract.sign_in import sign_in_stack_user
 
 pytestmark = pytest.mark.contract
 
@@ -26,12 +26,14 @@ def in_process_moto_used_and_left(local_stack) -> None:
         in_process.client("secretsmanager").create_secret(Name=local_stack.app_secrets_id, SecretString="{}")
 
 
-def test_stack_resources_outlive_in_process_moto(in_process_moto_used_and_left, local_stack, cognito_client,
-                                                s3_client, secrets_client):
+def test_stack_resources_outlive_in_process_moto(
+    in_process_moto_used_and_left, local_stack, cognito_client, s3_client, secrets_client
+):
     # GIVEN moto was used and reset in the test process  THEN the stack's pool, client, bucket and secrets remain
     pool = cognito_client.describe_user_pool(UserPoolId=local_stack.user_pool_id)["UserPool"]
-    client = cognito_client.describe_user_pool_client(UserPoolId=local_stack.user_pool_id,
-                                                      ClientId=local_stack.client_id)["UserPoolClient"]
+    client = cognito_client.describe_user_pool_client(
+        UserPoolId=local_stack.user_pool_id, ClientId=local_stack.client_id
+    )["UserPoolClient"]
     assert (pool["Name"], client["ClientName"]) == (names.USER_POOL_NAME, names.APP_CLIENT_NAME)
     assert s3_client.head_bucket(Bucket=local_stack.media_bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
     for secret_id in (local_stack.app_secrets_id, local_stack.smoke_secret_id):

@@ -32,9 +32,21 @@ PROBE_DEPLOYMENT = {"APP_SECRETS_ID": "phenom-local-app-secrets"}
 PROBE_AWS_ENDPOINT = "http://127.0.0.1:9"
 # Variables the Lambda runtime (or the local stand-in for it) sets besides Terraform's.
 RUNTIME_VARIABLES = {
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
-    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "PATH", "LANG", "TZ", "PYTHONPATH", "PYTHONUNBUFFERED",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "PATH",
+    "LANG",
+    "TZ",
+    "PYTHONPATH",
+    "PYTHONUNBUFFERED",
 }
 
 
@@ -48,8 +60,9 @@ def probe(tmp_path_factory):
 
 
 def echo(probe, path: str = "/", **request) -> dict:
-    response = requests.request(request.pop("method", "GET"), probe.function_url.rstrip("/") + path,
-                                timeout=TIMEOUT_SECONDS, **request)
+    response = requests.request(
+        request.pop("method", "GET"), probe.function_url.rstrip("/") + path, timeout=TIMEOUT_SECONDS, **request
+    )
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -151,8 +164,9 @@ def test_handler_sees_exactly_terraform_and_runtime_variables(probe):
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda function: function.name)
 def test_each_lambda_gets_what_its_config_reads(function):
     # GIVEN the variables the stack gives the function
-    deployment = dict.fromkeys(("APP_SECRETS_ID", "MEDIA_BUCKET", "HASURA_GRAPHQL_URL", "COGNITO_USER_POOL_ID",
-                                "COGNITO_APP_CLIENT_ID"), "set")
+    deployment = dict.fromkeys(
+        ("APP_SECRETS_ID", "MEDIA_BUCKET", "HASURA_GRAPHQL_URL", "COGNITO_USER_POOL_ID", "COGNITO_APP_CLIENT_ID"), "set"
+    )
     given = set(runtime_environment(function, deployment, PROBE_AWS_ENDPOINT))
     # THEN they are Terraform's plus the runtime's, and cover every variable the function's config module reads
     assert given - RUNTIME_VARIABLES == set(function.environment_names)

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.contract.stack_cli_process import descendants, running, traversable_tmpdir
 from phenom_stack.child_process import REPO_ROOT, STOP_TIMEOUT_SECONDS, start_child, wait_ready
 from phenom_stack.errors import StackStartError
 from phenom_stack.postgres import free_port
+from tests.contract.stack_cli_process import descendants, running, traversable_tmpdir
 
 pytestmark = pytest.mark.contract
 
@@ -47,10 +47,13 @@ def moto_process(tmp_path):
     """A started moto process with nothing wired: (process, port it announced); stopped afterwards."""
     with ExitStack() as cleanup:
         log_path = tmp_path / "moto.log"
-        process = start_child("phenom_stack.moto_process", ["--port", str(free_port())], os.environ, log_path,
-                              cleanup)
-        yield process, wait_ready(process, log_path, "moto",
-                                  "run `python -m phenom_stack.moto_process --port 0` to see why it fails")
+        process = start_child("phenom_stack.moto_process", ["--port", str(free_port())], os.environ, log_path, cleanup)
+        yield (
+            process,
+            wait_ready(
+                process, log_path, "moto", "run `python -m phenom_stack.moto_process --port 0` to see why it fails"
+            ),
+        )
 
 
 def test_moto_listens_on_loopback_only(moto_process):
@@ -69,7 +72,10 @@ def test_moto_exits_zero_on_stop_signal(moto_process, stop_signal):
 def test_moto_refuses_a_malformed_trigger_wiring():
     result = subprocess.run(
         [sys.executable, "-m", "phenom_stack.moto_process", "--port", str(free_port()), "--trigger", "no-url"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=STOP_TIMEOUT_SECONDS * 4,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=STOP_TIMEOUT_SECONDS * 4,
     )
     assert result.returncode == 2
     assert "LAMBDA_ARN=INVOKE_URL" in result.stderr
@@ -90,9 +96,8 @@ def test_start_failing_half_way_leaves_no_process_and_no_file(monkeypatch):
         monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
         # GIVEN a start that fails at the users, once Postgres, moto, the engine and the trigger hosts are up
         monkeypatch.setattr(stack, "create_users", users_that_fail)
-        with pytest.raises(StackStartError, match="probe"):
-            with stack.run_local_stack("hermetic"):
-                pass
+        with pytest.raises(StackStartError, match="probe"), stack.run_local_stack("hermetic"):
+            pass
         # THEN none of the processes it started is left, and neither is any of its files
         assert len(started_by_then - before) >= len(("postgres", "moto", "cognito trigger", "cognito sync users"))
         assert {pid for pid in descendants(os.getpid()) if running(pid)} - before == set()

@@ -18,8 +18,11 @@ URL_FIELDS = ("graphql_url", "metadata_url", "query_url", "action_url", "aws_end
 
 
 def test_every_field_is_set(local_stack):
-    empty = [field.name for field in dataclasses.fields(local_stack)
-             if getattr(local_stack, field.name) in ("", None, (), {})]
+    empty = [
+        field.name
+        for field in dataclasses.fields(local_stack)
+        if getattr(local_stack, field.name) in ("", None, (), {})
+    ]
     assert empty == []
     assert local_stack.stack in ("hermetic", "docker")
     assert len(local_stack.users) == 2
@@ -37,11 +40,15 @@ def test_engine_fetches_jwks_from_loopback(local_stack):
 def test_names_mirror_the_environment(local_stack, cognito_client):
     # GIVEN the stack's resources  THEN they are named phenom-local-..., as prod's are phenom-prod-...
     pool = cognito_client.describe_user_pool(UserPoolId=local_stack.user_pool_id)["UserPool"]
-    client = cognito_client.describe_user_pool_client(UserPoolId=local_stack.user_pool_id,
-                                                      ClientId=local_stack.client_id)["UserPoolClient"]
+    client = cognito_client.describe_user_pool_client(
+        UserPoolId=local_stack.user_pool_id, ClientId=local_stack.client_id
+    )["UserPoolClient"]
     assert (pool["Name"], client["ClientName"]) == ("phenom-local", "phenom-local-hasura-client")
     assert (local_stack.media_bucket, local_stack.app_secrets_id, local_stack.smoke_secret_id) == (
-        "phenom-local-media-storage", "phenom-local-app-secrets", "phenom-local-smoke-credentials")
+        "phenom-local-media-storage",
+        "phenom-local-app-secrets",
+        "phenom-local-smoke-credentials",
+    )
 
 
 def test_pool_wires_the_triggers_like_terraform(local_stack, cognito_client):
@@ -62,7 +69,8 @@ def test_repr_keeps_secrets_out(local_stack):
 def test_users_can_sign_in(local_stack, cognito_client):
     for user in local_stack.users:
         result = cognito_client.initiate_auth(
-            ClientId=local_stack.client_id, AuthFlow="USER_PASSWORD_AUTH",
+            ClientId=local_stack.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
         )["AuthenticationResult"]
         assert result["IdToken"] and result["TokenType"] == "Bearer"
@@ -85,8 +93,12 @@ def test_media_bucket_is_versioned(local_stack, s3_client):
 
 
 def test_engine_answers_admin_graphql(local_stack):
-    response = requests.post(local_stack.graphql_url, json={"query": "{ users { id } }"},
-                             headers={"x-hasura-admin-secret": local_stack.admin_secret}, timeout=10)
+    response = requests.post(
+        local_stack.graphql_url,
+        json={"query": "{ users { id } }"},
+        headers={"x-hasura-admin-secret": local_stack.admin_secret},
+        timeout=10,
+    )
     assert response.status_code == 200
     assert {user["id"] for user in response.json()["data"]["users"]} >= {user.sub for user in local_stack.users}
 
@@ -96,5 +108,6 @@ def test_to_json_is_one_line_with_every_endpoint(local_stack):
     assert "\n" not in document
     parsed = json.loads(document)
     assert {field: parsed[field] for field in URL_FIELDS} == {
-        field: getattr(local_stack, field) for field in URL_FIELDS}
+        field: getattr(local_stack, field) for field in URL_FIELDS
+    }
     assert [user["username"] for user in parsed["users"]] == [user.username for user in local_stack.users]

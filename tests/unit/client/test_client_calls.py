@@ -105,9 +105,7 @@ def test_retries_stop_at_the_policy_limit_and_say_so(client, scripted_server):
 
 
 def test_graphql_errors_are_not_retried_and_read_code_then_message(client, scripted_server):
-    scripted_server.queue(
-        "POST", GRAPHQL, graphql_error("validation-failed", "limit must be an integer from 1 to 100")
-    )
+    scripted_server.queue("POST", GRAPHQL, graphql_error("validation-failed", "limit must be an integer from 1 to 100"))
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.get_phenoms(limit=500)
     assert scripted_server.count("POST", GRAPHQL) == 1

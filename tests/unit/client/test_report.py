@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from phenom_client.errors import TransferFailed
-from phenom_client.retry import Attempt
 from phenom_client import summary
+from phenom_client.errors import TransferFailed
 from phenom_client.report import build_report, git_revision, table_lines
+from phenom_client.retry import Attempt
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, RoundTripOutcome, SmokeObject
 from phenom_client.steps import StepFailed, StepRunner
 

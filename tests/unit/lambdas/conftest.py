@@ -18,9 +18,9 @@ from lambdas.cognito_sync_users.sync import users_columns
 from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import aws_client
 from lambdas.shared.log import JsonFormatter
-from tests.kit.loopback_http import LoopbackServer, Reply
 from tests.kit.fake_hasura import FakeHasura
 from tests.kit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, MEDIA_BUCKET, REGION
+from tests.kit.loopback_http import LoopbackServer, Reply
 from tests.kit.tokens import (
     APP_CLIENT_ID,
     JWKS_PATH,
@@ -112,7 +112,9 @@ def app_secret(aws: None) -> str:
     """The id of the app secret in moto, holding the admin secret as the Lambdas expect it."""
     boto3.client("secretsmanager", region_name=REGION).create_secret(
         Name=APP_SECRETS_ID,
-        SecretString=json.dumps({"graphql_admin_secret": ADMIN_SECRET, "database_url": "unused", "jwt_secret": "unused"}),
+        SecretString=json.dumps(
+            {"graphql_admin_secret": ADMIN_SECRET, "database_url": "unused", "jwt_secret": "unused"}
+        ),
     )
     return APP_SECRETS_ID
 
@@ -131,7 +133,9 @@ def action_config(fake_hasura: FakeHasura, loopback_server: LoopbackServer) -> A
 
 
 @pytest.fixture
-def action_services(action_config: ActionConfig, s3: Any, app_secret: str, monkeypatch: pytest.MonkeyPatch) -> ActionServices:
+def action_services(
+    action_config: ActionConfig, s3: Any, app_secret: str, monkeypatch: pytest.MonkeyPatch
+) -> ActionServices:
     """The real ActionServices on the unit-test endpoints, also handed to handler() as this container's services."""
     services = ActionServices(action_config)
     monkeypatch.setattr(action_handler_module, "action_services", lambda: services)

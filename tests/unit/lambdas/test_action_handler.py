@@ -43,7 +43,13 @@ def test_malformed_body_is_a_bad_request(action_services, id_token):
 
 @pytest.mark.parametrize(
     "event",
-    [None, {}, {"body": 12}, {"headers": "x", "body": "{}"}, {"body": json.dumps({"action": {"name": "getPhenoms"}}), "headers": {"authorization": 5}}],
+    [
+        None,
+        {},
+        {"body": 12},
+        {"headers": "x", "body": "{}"},
+        {"body": json.dumps({"action": {"name": "getPhenoms"}}), "headers": {"authorization": 5}},
+    ],
     ids=["none", "empty", "numeric-body", "headers-not-object", "authorization-not-string"],
 )
 def test_junk_events_get_a_4xx(action_services, event):
@@ -52,7 +58,9 @@ def test_junk_events_get_a_4xx(action_services, event):
     assert {"message", "extensions"} <= error.keys()
 
 
-def test_exception_becomes_400_unexpected_with_the_request_id(action_services, fake_hasura, id_token, monkeypatch, log_lines):
+def test_exception_becomes_400_unexpected_with_the_request_id(
+    action_services, fake_hasura, id_token, monkeypatch, log_lines
+):
     # GIVEN signing fails with an error nobody anticipated
     def explode(storage, key):
         raise RuntimeError("disk on fire")
@@ -61,7 +69,10 @@ def test_exception_becomes_400_unexpected_with_the_request_id(action_services, f
     # WHEN createPhenom runs
     status, error = _call(function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token))
     # THEN Hasura gets a 400 it can show, naming the request id, and the log has the traceback under that id
-    assert (status, error) == (400, {"message": f"action handler failed (request id {REQUEST_ID})", "extensions": {"code": "unexpected"}})
+    assert (status, error) == (
+        400,
+        {"message": f"action handler failed (request id {REQUEST_ID})", "extensions": {"code": "unexpected"}},
+    )
     failure = json.loads(log_lines[-1])
     assert (failure["level"], failure["request_id"]) == ("ERROR", REQUEST_ID)
     assert "disk on fire" in failure["exception"]
@@ -88,7 +99,9 @@ def test_missing_environment_becomes_400_unexpected_and_names_the_variable_in_th
     assert "APP_SECRETS_ID" in json.loads(log_lines[-1])["exception"]
 
 
-def test_logs_carry_the_request_id_and_never_the_token_or_admin_secret(action_services, fake_hasura, id_token, log_lines):
+def test_logs_carry_the_request_id_and_never_the_token_or_admin_secret(
+    action_services, fake_hasura, id_token, log_lines
+):
     # GIVEN one request that succeeds, one refused and one that fails
     fake_hasura.answer("GetPhenoms", {"phenoms": []})
     fake_hasura.answer("CreatePhenom", graphql_error("unexpected", "boom"))

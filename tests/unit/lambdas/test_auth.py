@@ -110,7 +110,11 @@ def test_forged_or_unusable_token_is_refused_without_echoing_it(verifier, signin
 
 
 def test_tokens_refused_by_their_header_never_fetch_the_jwks(verifier, signing_key, jwks_fetches):
-    for token in ("abc.def.ghi", unsigned_token(id_claims(), signing_key.kid), hs256_with_public_key(signing_key, id_claims())):
+    for token in (
+        "abc.def.ghi",
+        unsigned_token(id_claims(), signing_key.kid),
+        hs256_with_public_key(signing_key, id_claims()),
+    ):
         with pytest.raises(InvalidJwt):
             verifier.caller_from_token(token)
     assert jwks_fetches() == 0
@@ -151,7 +155,9 @@ def test_unreachable_jwks_is_not_blamed_on_the_token(action_config, loopback_ser
 
 
 def test_jwks_key_of_another_algorithm_is_refused(action_config, loopback_server, signing_key):
-    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, {"keys": [{**signing_key.public_jwk, "alg": "RS512"}]}))
+    loopback_server.route(
+        "GET", JWKS_PATH, lambda request: Reply(200, {"keys": [{**signing_key.public_jwk, "alg": "RS512"}]})
+    )
     verifier = _new_verifier(action_config)
     with pytest.raises(InvalidJwt, match="not an RS256 key"):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))

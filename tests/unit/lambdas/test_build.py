@@ -33,7 +33,12 @@ def test_trigger_zip_holds_its_package_path_and_nothing_else(tmp_path, name):
     names = _names(built.path)
     assert built.path == tmp_path / "out" / f"{name}.zip"
     assert built.size_bytes == built.path.stat().st_size
-    assert {"lambdas/__init__.py", "lambdas/shared/hasura.py", f"lambdas/{name}/handler.py", f"lambdas/{name}/config.py"} <= set(names)
+    assert {
+        "lambdas/__init__.py",
+        "lambdas/shared/hasura.py",
+        f"lambdas/{name}/handler.py",
+        f"lambdas/{name}/config.py",
+    } <= set(names)
     assert any(entry.startswith(f"lambdas/{name}/graphql/") and entry.endswith(".graphql") for entry in names)
     assert names == sorted(names)
     assert all(entry.startswith(("lambdas/__init__.py", "lambdas/shared/", f"lambdas/{name}/")) for entry in names)
@@ -50,7 +55,9 @@ def test_zip_bytes_are_the_same_across_builds(tmp_path, name):
 
 def test_zip_entries_have_fixed_times_and_modes(tmp_path):
     with zipfile.ZipFile(build_lambda("cognito_trigger", tmp_path, tmp_path / "cache").path) as archive:
-        assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {((1980, 1, 1, 0, 0, 0), 0o100644)}
+        assert {(info.date_time, info.external_attr >> 16) for info in archive.infolist()} == {
+            ((1980, 1, 1, 0, 0, 0), 0o100644)
+        }
 
 
 def test_unknown_lambda_is_refused(tmp_path):
@@ -59,7 +66,9 @@ def test_unknown_lambda_is_refused(tmp_path):
 
 
 def test_pip_failure_is_reported_with_what_to_check(tmp_path, monkeypatch):
-    failed = subprocess.CompletedProcess(args=[], returncode=1, stdout="", stderr="ERROR: No matching distribution found for pyjwt")
+    failed = subprocess.CompletedProcess(
+        args=[], returncode=1, stdout="", stderr="ERROR: No matching distribution found for pyjwt"
+    )
     monkeypatch.setattr(build.subprocess, "run", lambda *args, **kwargs: failed)
     with pytest.raises(BuildError, match="No matching distribution.*PyPI is reachable"):
         build_lambda("action_handler", tmp_path / "out", tmp_path / "empty-cache")

@@ -37,7 +37,10 @@ USERS_INSERT_INPUT = {
             {"name": "custom_team", "type": _scalar("String", non_null=True)},
             {"name": "created_at", "type": _scalar("timestamptz")},
             {"name": "updated_at", "type": _scalar("timestamptz")},
-            {"name": "phenoms", "type": {"kind": "INPUT_OBJECT", "name": "phenoms_arr_rel_insert_input", "ofType": None}},
+            {
+                "name": "phenoms",
+                "type": {"kind": "INPUT_OBJECT", "name": "phenoms_arr_rel_insert_input", "ofType": None},
+            },
         ]
     }
 }
@@ -45,13 +48,26 @@ COLUMNS = scalar_columns(USERS_INSERT_INPUT)
 
 
 def _attributes(sub: str, **extra: str) -> dict[str, str]:
-    return {"sub": sub, "email": "carol@example.com", "email_verified": "true", "cognito:user_status": "CONFIRMED", **extra}
+    return {
+        "sub": sub,
+        "email": "carol@example.com",
+        "email_verified": "true",
+        "cognito:user_status": "CONFIRMED",
+        **extra,
+    }
 
 
 def test_introspection_gives_scalar_columns_only():
     assert dict(COLUMNS) == {
-        "id": "uuid", "email": "String", "email_verified": "Boolean", "name": "String", "given_name": "String",
-        "locale": "String", "custom_team": "String", "created_at": "timestamptz", "updated_at": "timestamptz",
+        "id": "uuid",
+        "email": "String",
+        "email_verified": "Boolean",
+        "name": "String",
+        "given_name": "String",
+        "locale": "String",
+        "custom_team": "String",
+        "created_at": "timestamptz",
+        "updated_at": "timestamptz",
     }
 
 
@@ -61,7 +77,9 @@ def test_schema_without_users_insert_input_is_reported():
 
 
 @pytest.mark.parametrize(
-    ("attribute", "column"), [("sub", "id"), ("email", "email"), ("custom:team", "custom_team")], ids=["sub", "email", "custom"]
+    ("attribute", "column"),
+    [("sub", "id"), ("email", "email"), ("custom:team", "custom_team")],
+    ids=["sub", "email", "custom"],
 )
 def test_attribute_to_column_names(attribute, column):
     assert column_for(attribute) == column
@@ -69,7 +87,9 @@ def test_attribute_to_column_names(attribute, column):
 
 def test_row_converts_by_column_type_and_ignores_unknown_attributes():
     sub = str(uuid.uuid4())
-    attributes = _attributes(sub, **{"custom:team": "blue", "custom:unmapped": "x", "updated_at": "1767225600", "phone_number": "+1"})
+    attributes = _attributes(
+        sub, **{"custom:team": "blue", "custom:unmapped": "x", "updated_at": "1767225600", "phone_number": "+1"}
+    )
     row, skipped = user_row(attributes, COLUMNS)
     assert row == {"id": sub, "email": "carol@example.com", "email_verified": True, "custom_team": "blue"}
     assert sorted(skipped) == ["cognito:user_status", "custom:unmapped", "phone_number", "updated_at"]
@@ -106,7 +126,9 @@ def test_upsert_document_refuses_names_that_are_not_graphql_names():
 def hasura_with_users_table(fake_hasura):
     """The fake Hasura answering the introspection and accepting upserts."""
     fake_hasura.answer("UsersInsertInput", USERS_INSERT_INPUT)
-    fake_hasura.answer("UpsertUser", lambda variables: (200, {"data": {"insert_users_one": {"id": variables["user"]["id"]}}}))
+    fake_hasura.answer(
+        "UpsertUser", lambda variables: (200, {"data": {"insert_users_one": {"id": variables["user"]["id"]}}})
+    )
     return fake_hasura
 
 
@@ -121,8 +143,14 @@ def test_handler_upserts_the_user_and_returns_the_event_unchanged(trigger_env, h
     # THEN it introspected, then upserted the mapped row with the admin secret, and returned the event as it came
     assert returned == before
     introspection, upsert = hasura_with_users_table.calls
-    assert (introspection.operation, upsert.operation, upsert.admin_secret) == ("UsersInsertInput", "UpsertUser", ADMIN_SECRET)
-    assert upsert.variables == {"user": {"id": sub, "email": "carol@example.com", "email_verified": True, "name": "Carol"}}
+    assert (introspection.operation, upsert.operation, upsert.admin_secret) == (
+        "UsersInsertInput",
+        "UpsertUser",
+        ADMIN_SECRET,
+    )
+    assert upsert.variables == {
+        "user": {"id": sub, "email": "carol@example.com", "email_verified": True, "name": "Carol"}
+    }
     assert "update_columns: [email, email_verified, name]" in upsert.query
 
 
@@ -133,8 +161,12 @@ def test_introspection_is_cached_per_container(trigger_env, hasura_with_users_ta
 
 
 BREAKAGES = {
-    "upsert-error": lambda event, hasura: hasura.answer("UpsertUser", graphql_error("constraint-violation", "Uniqueness violation.")),
-    "introspection-error": lambda event, hasura: hasura.answer("UsersInsertInput", graphql_error("access-denied", "denied")),
+    "upsert-error": lambda event, hasura: hasura.answer(
+        "UpsertUser", graphql_error("constraint-violation", "Uniqueness violation.")
+    ),
+    "introspection-error": lambda event, hasura: hasura.answer(
+        "UsersInsertInput", graphql_error("access-denied", "denied")
+    ),
     "no-sub": lambda event, hasura: event["request"]["userAttributes"].pop("sub"),
     "no-attributes": lambda event, hasura: event["request"].pop("userAttributes"),
 }

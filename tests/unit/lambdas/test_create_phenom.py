@@ -22,11 +22,16 @@ def hasura_accepts_creates(fake_hasura):
     """The fake Hasura answers CreatePhenom as the real one does after inserting."""
     fake_hasura.answer(
         "CreatePhenom",
-        lambda variables: (200, {"data": {
-            "insert_users_one": None,
-            "insert_phenoms_one": {"id": variables["phenom"]["id"]},
-            "insert_phenom_media": {"affected_rows": len(variables["media"])},
-        }}),
+        lambda variables: (
+            200,
+            {
+                "data": {
+                    "insert_users_one": None,
+                    "insert_phenoms_one": {"id": variables["phenom"]["id"]},
+                    "insert_phenom_media": {"affected_rows": len(variables["media"])},
+                }
+            },
+        ),
     )
     return fake_hasura
 
@@ -67,11 +72,15 @@ def test_create_is_one_admin_mutation_with_owner_phenom_and_media(action_service
     phenom_id = output["phenomId"]
     assert call.variables["owner"] == {"id": id_token.sub, "email": id_token.email}
     assert call.variables["phenom"] == {
-        "id": phenom_id, "owner_id": id_token.sub, "lat": 48.85, "lng": 2.35, "media_type": "image",
+        "id": phenom_id,
+        "owner_id": id_token.sub,
+        "lat": 48.85,
+        "lng": 2.35,
+        "media_type": "image",
     }
     assert call.variables["media"] == [
         {"phenom_id": phenom_id, "sort_order": order, "original_filename": name, "s3_key": upload["key"]}
-        for order, (name, upload) in enumerate(zip(CREATE_INPUT["filenames"], output["uploads"]))
+        for order, (name, upload) in enumerate(zip(CREATE_INPUT["filenames"], output["uploads"], strict=True))
     ]
 
 

@@ -33,7 +33,9 @@ def versioned_bucket(s3):
     return s3
 
 
-def test_delete_removes_every_version_and_marker_then_the_row(action_services, fake_hasura, versioned_bucket, owned_phenom, id_token):
+def test_delete_removes_every_version_and_marker_then_the_row(
+    action_services, fake_hasura, versioned_bucket, owned_phenom, id_token
+):
     # GIVEN two objects under the phenom's prefix, one overwritten and one already "deleted" (a delete marker)
     prefix = f"media/{owned_phenom}/"
     for body in (b"v1", b"v2"):
@@ -71,7 +73,9 @@ def test_someone_elses_phenom_and_a_missing_one_look_the_same(action_services, f
     replies = [_delete(id_token.token, phenom_id) for phenom_id in (theirs, missing)]
     # THEN both are 404 not-found with the same wording, nothing was deleted anywhere
     assert [(status, error["extensions"]["code"]) for status, error in replies] == [(404, "not-found")] * 2
-    assert [error["message"].replace(theirs, "<id>").replace(missing, "<id>") for _, error in replies] == ["phenom <id> not found"] * 2
+    assert [error["message"].replace(theirs, "<id>").replace(missing, "<id>") for _, error in replies] == [
+        "phenom <id> not found"
+    ] * 2
     assert fake_hasura.operations() == ["PhenomOwner", "PhenomOwner"]
     assert s3.list_objects_v2(Bucket=MEDIA_BUCKET)["Contents"][0]["Key"] == key
 

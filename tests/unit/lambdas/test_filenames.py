@@ -69,8 +69,20 @@ def test_key_stays_one_safe_name_under_the_phenom_prefix(case):
         ("a...b", "a.b"),
     ],
     ids=[
-        "traversal", "absolute", "nul", "rtl-override", "fullwidth", "empty", "dot", "dot-dot", "directory-only",
-        "hidden", "dash", "accents", "ordinary", "dot-run",
+        "traversal",
+        "absolute",
+        "nul",
+        "rtl-override",
+        "fullwidth",
+        "empty",
+        "dot",
+        "dot-dot",
+        "directory-only",
+        "hidden",
+        "dash",
+        "accents",
+        "ordinary",
+        "dot-run",
     ],
 )
 def test_sanitised_name(raw, expected):

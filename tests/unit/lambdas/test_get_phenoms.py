@@ -92,7 +92,9 @@ def test_signed_uris_are_hour_long_presigned_gets(action_services, stored_rows, 
         assert parse_qs(url.query)["X-Amz-Expires"] == ["3600"]
 
 
-def test_pending_media_whose_object_exists_is_recorded_as_uploaded(action_services, fake_hasura, stored_rows, s3, id_token):
+def test_pending_media_whose_object_exists_is_recorded_as_uploaded(
+    action_services, fake_hasura, stored_rows, s3, id_token
+):
     # GIVEN the pending media's object has been uploaded since createPhenom
     pending = stored_rows[0]["media"][0]
     s3.put_object(Bucket=MEDIA_BUCKET, Key=pending["s3_key"], Body=b"bytes")
@@ -104,7 +106,9 @@ def test_pending_media_whose_object_exists_is_recorded_as_uploaded(action_servic
     assert [media["upload_state"] for media in phenoms[0]["media"]] == ["uploaded", "uploaded"]
 
 
-def test_pending_media_without_object_stays_pending_and_nothing_is_updated(action_services, fake_hasura, stored_rows, s3, id_token):
+def test_pending_media_without_object_stays_pending_and_nothing_is_updated(
+    action_services, fake_hasura, stored_rows, s3, id_token
+):
     _, phenoms = _get(id_token.token)
     assert fake_hasura.operations() == ["GetPhenoms"]
     assert phenoms[0]["media"][0]["upload_state"] == "pending"

@@ -42,7 +42,9 @@ def test_app_secret_is_read_once_per_container(app_secret):
     # GIVEN the secret was read once
     assert read_app_secrets(app_secret).graphql_admin_secret == ADMIN_SECRET
     # WHEN it disappears from Secrets Manager
-    boto3.client("secretsmanager", region_name=REGION).delete_secret(SecretId=app_secret, ForceDeleteWithoutRecovery=True)
+    boto3.client("secretsmanager", region_name=REGION).delete_secret(
+        SecretId=app_secret, ForceDeleteWithoutRecovery=True
+    )
     # THEN the container still has it, and never shows it in a repr
     secrets = read_app_secrets(app_secret)
     assert secrets.graphql_admin_secret == ADMIN_SECRET
@@ -76,18 +78,25 @@ def test_hasura_client_sends_the_admin_secret_and_returns_data(fake_hasura, hasu
 
 
 def test_admin_client_holds_the_app_secrets_admin_secret(app_secret, fake_hasura):
-    assert admin_client(app_secret, fake_hasura.url, timeout_seconds=2.5) == HasuraAdminClient(fake_hasura.url, ADMIN_SECRET, 2.5)
+    assert admin_client(app_secret, fake_hasura.url, timeout_seconds=2.5) == HasuraAdminClient(
+        fake_hasura.url, ADMIN_SECRET, 2.5
+    )
 
 
 def test_hasura_errors_carry_code_and_message(fake_hasura, hasura_client):
     fake_hasura.answer("Ping", graphql_error("validation-failed", "field 'x' not found in type: 'query_root'"))
     with pytest.raises(HasuraGraphQLError) as failed:
         hasura_client.execute(PING)
-    assert (failed.value.code, failed.value.message) == ("validation-failed", "field 'x' not found in type: 'query_root'")
+    assert (failed.value.code, failed.value.message) == (
+        "validation-failed",
+        "field 'x' not found in type: 'query_root'",
+    )
 
 
 def test_hasura_errors_on_a_4xx_status_are_read_too(fake_hasura, hasura_client):
-    fake_hasura.answer("Ping", lambda variables: (400, {"errors": [{"message": "bad", "extensions": {"code": "parse-failed"}}]}))
+    fake_hasura.answer(
+        "Ping", lambda variables: (400, {"errors": [{"message": "bad", "extensions": {"code": "parse-failed"}}]})
+    )
     with pytest.raises(HasuraGraphQLError) as failed:
         hasura_client.execute(PING)
     assert failed.value.code == "parse-failed"
@@ -95,7 +104,11 @@ def test_hasura_errors_on_a_4xx_status_are_read_too(fake_hasura, hasura_client):
 
 @pytest.mark.parametrize(
     ("reply", "code"),
-    [((502, b"<html>bad gateway</html>"), "not-json"), ((200, [1]), "not-graphql"), ((200, {"data": None}), "not-graphql")],
+    [
+        ((502, b"<html>bad gateway</html>"), "not-json"),
+        ((200, [1]), "not-graphql"),
+        ((200, {"data": None}), "not-graphql"),
+    ],
     ids=["html", "array", "no-data"],
 )
 def test_answers_that_are_not_graphql_are_transport_errors(fake_hasura, hasura_client, reply, code):
@@ -117,8 +130,18 @@ def test_slow_hasura_times_out(fake_hasura, hasura_client):
 
 
 def test_redact_hides_sensitive_keys_and_jwt_like_values():
-    redacted = redact({"Authorization": "Bearer x", "nested": {"admin_secret": "s", "note": f"got {JWT_LIKE}"}, "ids": ["a", JWT_LIKE]})
-    assert redacted == {"Authorization": REDACTED, "nested": {"admin_secret": REDACTED, "note": f"got {REDACTED}"}, "ids": ["a", REDACTED]}
+    redacted = redact(
+        {
+            "Authorization": "Bearer x",
+            "nested": {"admin_secret": "s", "note": f"got {JWT_LIKE}"},
+            "ids": ["a", JWT_LIKE],
+        }
+    )
+    assert redacted == {
+        "Authorization": REDACTED,
+        "nested": {"admin_secret": REDACTED, "note": f"got {REDACTED}"},
+        "ids": ["a", REDACTED],
+    }
 
 
 def test_log_line_is_json_with_request_id_and_redacted_fields():
@@ -135,7 +158,14 @@ def test_log_line_is_json_with_request_id_and_redacted_fields():
         logging.getLogger("phenom").removeHandler(handler)
     # THEN it is one JSON object carrying the request id, with the token gone
     line = json.loads(stream.getvalue())
-    assert line == {"level": "INFO", "logger": "phenom.unit", "message": f"saw {REDACTED}", "request_id": "req-7", "token": REDACTED, "caller": "u-1"}
+    assert line == {
+        "level": "INFO",
+        "logger": "phenom.unit",
+        "message": f"saw {REDACTED}",
+        "request_id": "req-7",
+        "token": REDACTED,
+        "caller": "u-1",
+    }
 
 
 def test_request_id_prefers_the_lambda_context_then_the_function_url():

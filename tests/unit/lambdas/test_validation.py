@@ -27,10 +27,28 @@ def test_valid_create_input():
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("lat", 90.0001), ("lat", -91), ("lat", float("nan")), ("lat", float("inf")), ("lat", True), ("lat", "10"),
-        ("lat", None), ("lat", 10**400), ("lng", 180.5), ("lng", float("-inf")), ("lng", False), ("lng", [1]),
-        ("filenames", []), ("filenames", [""]), ("filenames", ["  "]), ("filenames", ["f"] * 11), ("filenames", "a.jpg"), ("filenames", ["a", 3]),
-        ("filenames", ["x" * 1025]), ("media_type", "document"), ("media_type", None), ("media_type", ["image"]),
+        ("lat", 90.0001),
+        ("lat", -91),
+        ("lat", float("nan")),
+        ("lat", float("inf")),
+        ("lat", True),
+        ("lat", "10"),
+        ("lat", None),
+        ("lat", 10**400),
+        ("lng", 180.5),
+        ("lng", float("-inf")),
+        ("lng", False),
+        ("lng", [1]),
+        ("filenames", []),
+        ("filenames", [""]),
+        ("filenames", ["  "]),
+        ("filenames", ["f"] * 11),
+        ("filenames", "a.jpg"),
+        ("filenames", ["a", 3]),
+        ("filenames", ["x" * 1025]),
+        ("media_type", "document"),
+        ("media_type", None),
+        ("media_type", ["image"]),
     ],
     ids=lambda value: type(value).__name__ if not isinstance(value, str) or len(value) > 12 else value,
 )
@@ -47,12 +65,17 @@ def test_create_input_object_is_required(action_input):
         new_phenom(action_input)
 
 
-@pytest.mark.parametrize(("action_input", "expected"), [({}, DEFAULT_LIMIT), ({"limit": None}, DEFAULT_LIMIT), ({"limit": 1}, 1), ({"limit": 100}, 100)])
+@pytest.mark.parametrize(
+    ("action_input", "expected"),
+    [({}, DEFAULT_LIMIT), ({"limit": None}, DEFAULT_LIMIT), ({"limit": 1}, 1), ({"limit": 100}, 100)],
+)
 def test_limit_default_and_bounds(action_input, expected):
     assert phenoms_limit(action_input) == expected
 
 
-@pytest.mark.parametrize("limit", [0, 101, -5, True, "5", 5.0], ids=["zero", "101", "negative", "bool", "string", "float"])
+@pytest.mark.parametrize(
+    "limit", [0, 101, -5, True, "5", 5.0], ids=["zero", "101", "negative", "bool", "string", "float"]
+)
 def test_bad_limit_is_refused(limit):
     with pytest.raises(ValidationFailed, match="limit"):
         phenoms_limit({"limit": limit})

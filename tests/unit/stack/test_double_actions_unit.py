@@ -25,20 +25,31 @@ def _selected(document: str) -> Selected:
 
 
 def _action(**overrides) -> Action:
-    values = {"name": "getPhenoms", "operation": "query", "arguments": (), "output_type": "[Phenom!]!",
-              "handler": "http://h", "headers": (), "forward_client_headers": True, "timeout": 30,
-              "roles": frozenset({"user"})}
+    values = {
+        "name": "getPhenoms",
+        "operation": "query",
+        "arguments": (),
+        "output_type": "[Phenom!]!",
+        "handler": "http://h",
+        "headers": (),
+        "forward_client_headers": True,
+        "timeout": 30,
+        "roles": frozenset({"user"}),
+    }
     return Action(**{**values, **overrides})
 
 
-@pytest.mark.parametrize(("value", "output_type", "message"), [
-    (None, "CreatePhenomOutput!", "got null for the action webhook response"),
-    ({"uploads": []}, "CreatePhenomOutput!", 'field "phenomId" expected in webhook response, but not found'),
-    ({"phenomId": None, "uploads": []}, "CreatePhenomOutput!", 'expecting not null value for field "phenomId"'),
-    ({"id": 1}, "[Phenom!]!", "expecting array for the action webhook response"),
-    ([{"id": 1}], "DeletePhenomOutput", "got array for the action webhook response, expecting DeletePhenomOutput"),
-    (["x"], "[Phenom!]!", "got scalar String for the action webhook response, expecting Phenom"),
-])
+@pytest.mark.parametrize(
+    ("value", "output_type", "message"),
+    [
+        (None, "CreatePhenomOutput!", "got null for the action webhook response"),
+        ({"uploads": []}, "CreatePhenomOutput!", 'field "phenomId" expected in webhook response, but not found'),
+        ({"phenomId": None, "uploads": []}, "CreatePhenomOutput!", 'expecting not null value for field "phenomId"'),
+        ({"id": 1}, "[Phenom!]!", "expecting array for the action webhook response"),
+        ([{"id": 1}], "DeletePhenomOutput", "got array for the action webhook response, expecting DeletePhenomOutput"),
+        (["x"], "[Phenom!]!", "got scalar String for the action webhook response, expecting Phenom"),
+    ],
+)
 def test_replies_that_do_not_fit_the_output_type(value, output_type, message):
     with pytest.raises(HasuraError) as raised:
         validate_response(value, output_type, CUSTOM)
@@ -54,7 +65,8 @@ def test_projection_keeps_selected_fields_under_their_aliases():
     selected = _selected("{ getPhenoms { pid: id media { key __typename } __typename } }")
     reply = [{"id": "p1", "lat": 1, "media": [{"key": "k", "filename": "f"}, None]}]
     assert project(WALK, selected, reply, "[Phenom!]!", CUSTOM) == [
-        {"pid": "p1", "media": [{"key": "k", "__typename": "PhenomMedia"}, None], "__typename": "Phenom"}]
+        {"pid": "p1", "media": [{"key": "k", "__typename": "PhenomMedia"}, None], "__typename": "Phenom"}
+    ]
 
 
 def test_missing_reply_fields_are_left_out_and_aliased_nested_objects_too():
@@ -64,19 +76,36 @@ def test_missing_reply_fields_are_left_out_and_aliased_nested_objects_too():
 
 
 def test_forwarded_client_headers_drop_hasuras_ignore_list():
-    client = [("Host", "api:8080"), ("User-Agent", "app/1"), ("Origin", "https://o"), ("Authorization", "Bearer t"),
-              ("Content-Type", "application/json"), ("Content-Length", "10"), ("X-Hasura-Role", "user"),
-              ("Accept-Encoding", "gzip"), ("Cookie", "c=1"), ("DNT", "1")]
+    client = [
+        ("Host", "api:8080"),
+        ("User-Agent", "app/1"),
+        ("Origin", "https://o"),
+        ("Authorization", "Bearer t"),
+        ("Content-Type", "application/json"),
+        ("Content-Length", "10"),
+        ("X-Hasura-Role", "user"),
+        ("Accept-Encoding", "gzip"),
+        ("Cookie", "c=1"),
+        ("DNT", "1"),
+    ]
     assert forwarded_client_headers(client) == {
-        "Authorization": "Bearer t", "Cookie": "c=1", "X-Forwarded-Host": "api:8080",
-        "X-Forwarded-User-Agent": "app/1", "X-Forwarded-Origin": "https://o"}
+        "Authorization": "Bearer t",
+        "Cookie": "c=1",
+        "X-Forwarded-Host": "api:8080",
+        "X-Forwarded-User-Agent": "app/1",
+        "X-Forwarded-Origin": "https://o",
+    }
 
 
 def test_outgoing_headers_merge_with_later_names_winning():
     action = _action(headers=(("X-Secret", "configured"), ("Content-Type", "text/plain")))
     headers = outgoing_headers(action, [("x-secret", "from-client"), ("User-Agent", "app")])
-    assert headers == {"Content-Type": "application/json", "User-Agent": ENGINE_USER_AGENT,
-                       "x-secret": "from-client", "X-Forwarded-User-Agent": "app"}
+    assert headers == {
+        "Content-Type": "application/json",
+        "User-Agent": ENGINE_USER_AGENT,
+        "x-secret": "from-client",
+        "X-Forwarded-User-Agent": "app",
+    }
 
 
 def test_no_client_headers_without_forward_client_headers():

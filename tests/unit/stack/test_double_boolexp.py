@@ -49,14 +49,15 @@ def test_relationship_filter_is_an_exists_without_the_remote_permission(state):
     ctx = _context(state)
     filter_exp = _table(state, "phenom_media").permissions["select"]["user"].filter
     sql = compile_bool_exp(ctx, _table(state, "phenom_media"), "_t0", filter_exp, permission=True)
-    assert sql == ('(EXISTS (SELECT 1 FROM "public"."phenoms" AS _t1 WHERE _t1."id" = _t0."phenom_id" AND '
-                   '((_t1."owner_id" = %(p0)s::uuid))))')
+    assert sql == (
+        '(EXISTS (SELECT 1 FROM "public"."phenoms" AS _t1 WHERE _t1."id" = _t0."phenom_id" AND '
+        '((_t1."owner_id" = %(p0)s::uuid))))'
+    )
 
 
 def test_where_through_a_relationship_also_applies_the_remote_permission(state):
     ctx = _context(state)
-    sql = compile_bool_exp(ctx, _table(state, "phenom_media"), "m", {"phenom": {"lat": {"_gt": 1.5}}},
-                           permission=False)
+    sql = compile_bool_exp(ctx, _table(state, "phenom_media"), "m", {"phenom": {"lat": {"_gt": 1.5}}}, permission=False)
     assert "EXISTS" in sql and '"owner_id" = %(p0)s::uuid' in sql and '"lat" > %(p1)s::double precision' in sql
     assert ctx.params == {"p0": USER_ID, "p1": "1.5"}
 
@@ -96,8 +97,20 @@ def test_null_comparison_value_is_refused(state):
 
 def test_parameters_are_text_and_json_columns_get_json(state):
     ctx = _context(state)
-    placeholders = [ctx.param(1.5, "double precision"), ctx.param(True, "boolean"), ctx.param("abc", "jsonb"),
-                    ctx.param({"a": [1]}, "jsonb"), ctx.param(["x", 2], "text[]"), ctx.param(None, "uuid")]
-    assert placeholders == ["%(p0)s::double precision", "%(p1)s::boolean", "%(p2)s::jsonb", "%(p3)s::jsonb",
-                            "%(p4)s::text[]", "%(p5)s::uuid"]
+    placeholders = [
+        ctx.param(1.5, "double precision"),
+        ctx.param(True, "boolean"),
+        ctx.param("abc", "jsonb"),
+        ctx.param({"a": [1]}, "jsonb"),
+        ctx.param(["x", 2], "text[]"),
+        ctx.param(None, "uuid"),
+    ]
+    assert placeholders == [
+        "%(p0)s::double precision",
+        "%(p1)s::boolean",
+        "%(p2)s::jsonb",
+        "%(p3)s::jsonb",
+        "%(p4)s::text[]",
+        "%(p5)s::uuid",
+    ]
     assert list(ctx.params.values()) == ["1.5", "true", '"abc"', '{"a": [1]}', ["x", "2"], None]

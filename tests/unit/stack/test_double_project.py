@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.kit.loopback_http import LoopbackServer, Reply
 from phenom_stack.errors import StackError
 from phenom_stack.hasura_project import HasuraProjectError, metadata_json, migrations, register_sources
+from tests.kit.loopback_http import LoopbackServer, Reply
 
 pytestmark = pytest.mark.unit
 
@@ -62,53 +62,71 @@ def test_actions_are_built_like_the_cli():
 def test_project_metadata_has_the_tables_and_no_empty_sections():
     metadata = metadata_json(PROJECT_DIR)
     [source] = metadata["sources"]
-    assert {table["table"]["name"] for table in source["tables"]} == {"users", "phenoms", "phenom_media",
-                                                                       "chat_members"}
+    assert {table["table"]["name"] for table in source["tables"]} == {
+        "users",
+        "phenoms",
+        "phenom_media",
+        "chat_members",
+    }
     assert "cron_triggers" not in metadata and metadata["version"] == 3
 
 
 def test_includes_resolve_relative_to_the_including_file(tmp_path):
-    project = _write(tmp_path, {
-        **METADATA_PROJECT,
-        "metadata/databases/databases.yaml": "- name: default\n  tables: \"!include default/tables/tables.yaml\"\n",
-        "metadata/databases/default/tables/tables.yaml": "- \"!include public_a.yaml\"\n- !include public_b.yaml\n",
-        "metadata/databases/default/tables/public_a.yaml": "table: {name: a, schema: public}\n",
-        "metadata/databases/default/tables/public_b.yaml": "table: {name: b, schema: public}\n",
-    })
+    project = _write(
+        tmp_path,
+        {
+            **METADATA_PROJECT,
+            "metadata/databases/databases.yaml": '- name: default\n  tables: "!include default/tables/tables.yaml"\n',
+            "metadata/databases/default/tables/tables.yaml": '- "!include public_a.yaml"\n- !include public_b.yaml\n',
+            "metadata/databases/default/tables/public_a.yaml": "table: {name: a, schema: public}\n",
+            "metadata/databases/default/tables/public_b.yaml": "table: {name: b, schema: public}\n",
+        },
+    )
     tables = metadata_json(project)["sources"][0]["tables"]
     assert tables == [{"table": {"name": "a", "schema": "public"}}, {"table": {"name": "b", "schema": "public"}}]
 
 
 def test_missing_include_names_the_file(tmp_path):
-    project = _write(tmp_path, {
-        **METADATA_PROJECT,
-        "metadata/databases/databases.yaml": "- name: default\n  tables: \"!include nowhere.yaml\"\n",
-    })
+    project = _write(
+        tmp_path,
+        {
+            **METADATA_PROJECT,
+            "metadata/databases/databases.yaml": '- name: default\n  tables: "!include nowhere.yaml"\n',
+        },
+    )
     with pytest.raises(HasuraProjectError, match="nowhere.yaml"):
         metadata_json(project)
 
 
 def test_action_missing_from_the_sdl_is_an_error(tmp_path):
-    project = _write(tmp_path, {
-        **METADATA_PROJECT,
-        "metadata/databases/databases.yaml": "[]\n",
-        "metadata/actions.yaml": "actions:\n- name: ghost\n  definition: {kind: synchronous, handler: h}\n",
-        "metadata/actions.graphql": "type Query { other: Int }\n",
-    })
+    project = _write(
+        tmp_path,
+        {
+            **METADATA_PROJECT,
+            "metadata/databases/databases.yaml": "[]\n",
+            "metadata/actions.yaml": "actions:\n- name: ghost\n  definition: {kind: synchronous, handler: h}\n",
+            "metadata/actions.graphql": "type Query { other: Int }\n",
+        },
+    )
     with pytest.raises(HasuraProjectError, match="ghost"):
         metadata_json(project)
 
 
 def test_migrations_are_ordered_by_version(tmp_path):
-    project = _write(tmp_path, {
-        "config.yaml": "version: 3\nmigrations_directory: migs\n",
-        "migs/default/20_second/up.sql": "select 2;",
-        "migs/default/3_first/up.sql": "select 1;",
-        "migs/default/3_first/down.sql": "select -1;",
-    })
+    project = _write(
+        tmp_path,
+        {
+            "config.yaml": "version: 3\nmigrations_directory: migs\n",
+            "migs/default/20_second/up.sql": "select 2;",
+            "migs/default/3_first/up.sql": "select 1;",
+            "migs/default/3_first/down.sql": "select -1;",
+        },
+    )
     found = migrations(project)
     assert [(m.version, m.name, m.up_sql, m.down_sql) for m in found] == [
-        (3, "first", "select 1;", "select -1;"), (20, "second", "select 2;", None)]
+        (3, "first", "select 1;", "select -1;"),
+        (20, "second", "select 2;", None),
+    ]
 
 
 def test_project_migrations_unpack_as_tuples():

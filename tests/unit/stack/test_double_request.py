@@ -20,29 +20,45 @@ def _refusal(query: str, role: str = "admin", **body) -> tuple[str, str, str]:
     return raised.value.code, raised.value.message, raised.value.path
 
 
-@pytest.mark.parametrize(("query", "message", "path"), [
-    ("{ users { nope } }", "field 'nope' not found in type: 'users'", "$.selectionSet.users.selectionSet.nope"),
-    ("{ users(bogus: 1) { id } }", "'users' has no argument named 'bogus'", "$.selectionSet.users"),
-    ("{ users_by_pk { id } }", "missing required field 'id'", "$.selectionSet.users_by_pk.args.id"),
-    ("{ users }", "missing selection set for 'users'", "$.selectionSet.users.selectionSet"),
-    ("{ users { id { x } } }", "unexpected subselection set for non-object field",
-     "$.selectionSet.users.selectionSet.id"),
-    ('mutation { insert_users_one(object: {nope: 1}) { id } }', "field 'nope' not found in type: 'users_insert_input'",
-     "$.selectionSet.insert_users_one.args.object.nope"),
-    ("{ ...f } fragment f on query_root { users { nope } }", "field 'nope' not found in type: 'users'",
-     "$.selectionSet.users.selectionSet.nope"),
-])
+@pytest.mark.parametrize(
+    ("query", "message", "path"),
+    [
+        ("{ users { nope } }", "field 'nope' not found in type: 'users'", "$.selectionSet.users.selectionSet.nope"),
+        ("{ users(bogus: 1) { id } }", "'users' has no argument named 'bogus'", "$.selectionSet.users"),
+        ("{ users_by_pk { id } }", "missing required field 'id'", "$.selectionSet.users_by_pk.args.id"),
+        ("{ users }", "missing selection set for 'users'", "$.selectionSet.users.selectionSet"),
+        (
+            "{ users { id { x } } }",
+            "unexpected subselection set for non-object field",
+            "$.selectionSet.users.selectionSet.id",
+        ),
+        (
+            "mutation { insert_users_one(object: {nope: 1}) { id } }",
+            "field 'nope' not found in type: 'users_insert_input'",
+            "$.selectionSet.insert_users_one.args.object.nope",
+        ),
+        (
+            "{ ...f } fragment f on query_root { users { nope } }",
+            "field 'nope' not found in type: 'users'",
+            "$.selectionSet.users.selectionSet.nope",
+        ),
+    ],
+)
 def test_validation_errors_read_like_hasuras(query, message, path):
     assert _refusal(query) == ("validation-failed", message, path)
 
 
 def test_operation_selection_errors():
     two = "query A { users { id } } query B { users { id } }"
-    assert _refusal(two)[1] == "exactly one operation has to be present in the document when operationName is not " \
-                               "specified"
+    assert (
+        _refusal(two)[1] == "exactly one operation has to be present in the document when operationName is not "
+        "specified"
+    )
     assert _refusal(two, operationName="C")[1] == 'no such operation found in the document: "C"'
-    assert _refusal("{ users { id } } query B { users { id } }", operationName="B")[1] == \
-        "operationName cannot be used when an anonymous operation exists in the document"
+    assert (
+        _refusal("{ users { id } } query B { users { id } }", operationName="B")[1]
+        == "operationName cannot be used when an anonymous operation exists in the document"
+    )
 
 
 def test_variable_errors():
@@ -58,17 +74,26 @@ def test_request_without_a_query_is_a_parse_failure():
 
 
 def test_a_valid_operation_is_prepared():
-    operation = prepare({"query": "query Q($id: uuid!) { users_by_pk(id: $id) { id } }", "operationName": "Q",
-                         "variables": {"id": "x"}}, STATE.schemas.get("user"))
+    operation = prepare(
+        {
+            "query": "query Q($id: uuid!) { users_by_pk(id: $id) { id } }",
+            "operationName": "Q",
+            "variables": {"id": "x"},
+        },
+        STATE.schemas.get("user"),
+    )
     assert operation.variables.coerced == {"id": "x"} and not operation.is_mutation
 
 
-@pytest.mark.parametrize(("headers", "seconds"), [
-    ({"Cache-Control": "public, max-age=300"}, 300),
-    ({"Cache-Control": "s-maxage=0"}, 1),
-    ({"Cache-Control": "no-cache"}, 1),
-    ({}, None),
-])
+@pytest.mark.parametrize(
+    ("headers", "seconds"),
+    [
+        ({"Cache-Control": "public, max-age=300"}, 300),
+        ({"Cache-Control": "s-maxage=0"}, 1),
+        ({"Cache-Control": "no-cache"}, 1),
+        ({}, None),
+    ],
+)
 def test_jwks_refresh_interval(headers, seconds):
     assert refresh_interval(headers) == seconds
 
@@ -81,5 +106,8 @@ def test_unused_fragments_and_variables_are_accepted_but_values_for_them_are_not
 
 def test_variable_of_the_wrong_type():
     query = "query ($x: Int) { users(where: {email: {_eq: $x}}) { id } }"
-    assert _refusal(query) == ("validation-failed", "variable 'x' is declared as 'Int', but used where 'String' is "
-                               "expected", "$.selectionSet.users.args.where.email._eq")
+    assert _refusal(query) == (
+        "validation-failed",
+        "variable 'x' is declared as 'Int', but used where 'String' is expected",
+        "$.selectionSet.users.args.where.email._eq",
+    )

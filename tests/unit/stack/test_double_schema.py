@@ -13,11 +13,22 @@ from tests.kit.double_catalog import PROJECT_DIR, project_state
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize(("pg_type", "scalar"), [
-    ("int4", "Int"), ("text", "String"), ("varchar", "String"), ("bool", "Boolean"), ("float4", "Float"),
-    ("uuid", "uuid"), ("timestamptz", "timestamptz"), ("float8", "float8"), ("numeric", "numeric"),
-    ("jsonb", "jsonb"), ("int8", "bigint"),
-])
+@pytest.mark.parametrize(
+    ("pg_type", "scalar"),
+    [
+        ("int4", "Int"),
+        ("text", "String"),
+        ("varchar", "String"),
+        ("bool", "Boolean"),
+        ("float4", "Float"),
+        ("uuid", "uuid"),
+        ("timestamptz", "timestamptz"),
+        ("float8", "float8"),
+        ("numeric", "numeric"),
+        ("jsonb", "jsonb"),
+        ("int8", "bigint"),
+    ],
+)
 def test_scalar_names(pg_type, scalar):
     assert scalar_name(pg_type) == scalar
 
@@ -26,10 +37,16 @@ def test_table_and_root_field_names():
     assert table_type_name("public", "phenoms") == "phenoms"
     assert table_type_name("audit", "log") == "audit_log"
     assert root_field_names("phenoms") == {
-        "select": "phenoms", "select_by_pk": "phenoms_by_pk", "select_aggregate": "phenoms_aggregate",
+        "select": "phenoms",
+        "select_by_pk": "phenoms_by_pk",
+        "select_aggregate": "phenoms_aggregate",
         "insert": "insert_phenoms",
-        "insert_one": "insert_phenoms_one", "update": "update_phenoms", "update_by_pk": "update_phenoms_by_pk",
-        "delete": "delete_phenoms", "delete_by_pk": "delete_phenoms_by_pk"}
+        "insert_one": "insert_phenoms_one",
+        "update": "update_phenoms",
+        "update_by_pk": "update_phenoms_by_pk",
+        "delete": "delete_phenoms",
+        "delete_by_pk": "delete_phenoms_by_pk",
+    }
 
 
 def test_project_metadata_is_consistent_with_the_catalog():
@@ -39,15 +56,30 @@ def test_project_metadata_is_consistent_with_the_catalog():
 def test_admin_schema_has_hasuras_table_api():
     schema = project_state().schemas.get("admin").schema
     mutation = schema.mutation_type.fields
-    assert {"insert_phenoms", "insert_phenoms_one", "update_phenoms", "update_phenoms_by_pk", "delete_phenoms",
-            "delete_phenoms_by_pk", "createPhenom", "deletePhenom"} <= set(mutation)
+    assert {
+        "insert_phenoms",
+        "insert_phenoms_one",
+        "update_phenoms",
+        "update_phenoms_by_pk",
+        "delete_phenoms",
+        "delete_phenoms_by_pk",
+        "createPhenom",
+        "deletePhenom",
+    } <= set(mutation)
     assert str(mutation["insert_phenoms"].type) == "phenoms_mutation_response"
     assert set(mutation["insert_phenoms_one"].args) == {"object", "on_conflict"}
     assert set(schema.get_type("phenoms_on_conflict").fields) == {"constraint", "update_columns", "where"}
     assert set(schema.get_type("users_constraint").values) == {"users_pkey", "users_email_key"}
     assert set(schema.query_type.fields["phenoms"].args) == {"where", "order_by", "limit", "offset", "distinct_on"}
-    assert set(schema.get_type("String_comparison_exp").fields) >= {"_eq", "_in", "_is_null", "_like", "_ilike",
-                                                                    "_nlike", "_nilike"}
+    assert set(schema.get_type("String_comparison_exp").fields) >= {
+        "_eq",
+        "_in",
+        "_is_null",
+        "_like",
+        "_ilike",
+        "_nlike",
+        "_nilike",
+    }
     assert str(schema.get_type("phenoms").fields["lat"].type) == "float8!"
     assert str(schema.get_type("users").fields["phenoms"].type) == "[phenoms!]!"
 
@@ -91,10 +123,30 @@ def _with_relationships(**relationships) -> dict:
 
 def test_manual_and_remote_foreign_key_relationships():
     metadata = _with_relationships(
-        phenoms=("object", {"name": "author", "using": {"manual_configuration": {
-            "remote_table": {"schema": "public", "name": "users"}, "column_mapping": {"owner_id": "id"}}}}),
-        users=("object", {"name": "membership", "using": {"foreign_key_constraint_on": {
-            "column": "user_id", "table": {"schema": "public", "name": "chat_members"}}}}),
+        phenoms=(
+            "object",
+            {
+                "name": "author",
+                "using": {
+                    "manual_configuration": {
+                        "remote_table": {"schema": "public", "name": "users"},
+                        "column_mapping": {"owner_id": "id"},
+                    }
+                },
+            },
+        ),
+        users=(
+            "object",
+            {
+                "name": "membership",
+                "using": {
+                    "foreign_key_constraint_on": {
+                        "column": "user_id",
+                        "table": {"schema": "public", "name": "chat_members"},
+                    }
+                },
+            },
+        ),
     )
     state = project_state(metadata)
     assert state.inconsistent == []
@@ -110,5 +162,7 @@ def test_manual_and_remote_foreign_key_relationships():
 def test_relationship_without_a_foreign_key_is_inconsistent():
     metadata = _with_relationships(phenoms=("object", {"name": "ghost", "using": {"foreign_key_constraint_on": "lat"}}))
     [problem] = project_state(metadata).inconsistent
-    assert (problem["type"], problem["name"]) == ("object_relation", "object_relation ghost in table phenoms in "
-                                                                     "source default")
+    assert (problem["type"], problem["name"]) == (
+        "object_relation",
+        "object_relation ghost in table phenoms in source default",
+    )

@@ -44,7 +44,7 @@ def test_container_runs_the_postgres_version_of_production_rds(monkeypatch):
 @pytest.mark.parametrize("provider", [postgres.EmbeddedPostgres, postgres.ContainerPostgres])
 def test_url_before_start_says_to_start_first(provider):
     with pytest.raises(StackStartError, match="call start"):
-        provider().url
+        _ = provider().url
 
 
 def test_binaries_under_a_private_directory_are_not_world_traversable(tmp_path):

@@ -13,6 +13,9 @@ import jwt
 import psycopg
 import pytest
 
+from phenom_stack.double import HasuraDouble
+from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json
+from phenom_stack.postgres import EmbeddedPostgres
 from tests.contract.stack.double.action_handler import ScriptedActionHandler
 from tests.contract.stack.double.endpoints import DoubleEndpoints
 from tests.contract.stack.double.signing import (
@@ -27,9 +30,6 @@ from tests.contract.stack.double.signing import (
     new_key,
 )
 from tests.kit.loopback_http import LoopbackServer, Reply
-from phenom_stack.double import HasuraDouble
-from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json
-from phenom_stack.postgres import EmbeddedPostgres
 
 HASURA_PROJECT_DIR = Path(__file__).resolve().parents[4] / "hasura"
 TOKEN_LIFETIME_SECONDS = 600
@@ -76,14 +76,20 @@ def action_handler(action_handler_server: ScriptedActionHandler) -> Iterator[Scr
 @pytest.fixture(scope="session")
 def start_double(double_database_url: str, double_jwks_url: str, action_handler_server: ScriptedActionHandler):
     """Start a double on the test database; the caller stops it (env overrides merge into the defaults)."""
+
     def start(env: dict[str, str] | None = None) -> tuple[HasuraDouble, DoubleEndpoints]:
         secret = uuid.uuid4().hex
         config = jwt_config(double_jwks_url)
-        double = HasuraDouble(double_database_url, secret, config, {
-            "PG_DATABASE_URL": double_database_url,
-            "HASURA_ACTION_PHENOM_URL": action_handler_server.url,
-            **(env or {}),
-        })
+        double = HasuraDouble(
+            double_database_url,
+            secret,
+            config,
+            {
+                "PG_DATABASE_URL": double_database_url,
+                "HASURA_ACTION_PHENOM_URL": action_handler_server.url,
+                **(env or {}),
+            },
+        )
         return double, DoubleEndpoints(double.start(), secret, config)
 
     return start
@@ -120,18 +126,34 @@ def project_metadata() -> dict:
 @pytest.fixture(scope="session")
 def mint_token(double_signing_key: SigningKey) -> Callable[..., str]:
     """Mint an RS256 ID token like the Cognito trigger makes (claims and header overridable)."""
-    def mint(sub: str, *, key: SigningKey | None = None, hasura_claims: dict | None = None, drop: tuple = (),
-             headers: dict | None = None, **claims) -> str:
+
+    def mint(
+        sub: str,
+        *,
+        key: SigningKey | None = None,
+        hasura_claims: dict | None = None,
+        drop: tuple = (),
+        headers: dict | None = None,
+        **claims,
+    ) -> str:
         now = int(time.time())
         hasura = {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"], "x-hasura-user-id": sub}
-        payload = {"sub": sub, "aud": AUDIENCE, "iss": ISSUER, "token_use": "id", "iat": now,
-                   "exp": now + TOKEN_LIFETIME_SECONDS,
-                   CLAIMS_NAMESPACE: json.dumps(hasura if hasura_claims is None else hasura_claims), **claims}
+        payload = {
+            "sub": sub,
+            "aud": AUDIENCE,
+            "iss": ISSUER,
+            "token_use": "id",
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME_SECONDS,
+            CLAIMS_NAMESPACE: json.dumps(hasura if hasura_claims is None else hasura_claims),
+            **claims,
+        }
         for name in drop:
             payload.pop(name, None)
         signer = key or double_signing_key
-        return jwt.encode(payload, signer.private_key, algorithm="RS256",
-                          headers={"kid": signer.kid, **(headers or {})})
+        return jwt.encode(
+            payload, signer.private_key, algorithm="RS256", headers={"kid": signer.kid, **(headers or {})}
+        )
 
     return mint
 
@@ -155,11 +177,13 @@ def seeded_users(hasura_double: DoubleEndpoints, double_database_url: str) -> It
                 connection.execute("INSERT INTO users (id, email) VALUES (%s, %s)", (user_id, f"{user_id}@double.test"))
                 phenom_id = connection.execute(
                     "INSERT INTO phenoms (owner_id, lat, lng, media_type) VALUES (%s, 1.5, 2, 'image') RETURNING id",
-                    (user_id,)).fetchone()[0]
+                    (user_id,),
+                ).fetchone()[0]
                 connection.execute(
                     "INSERT INTO phenom_media (phenom_id, sort_order, original_filename, s3_key) "
                     "VALUES (%s, 0, 'a.jpg', %s)",
-                    (phenom_id, f"media/{phenom_id}/0_a.jpg"))
+                    (phenom_id, f"media/{phenom_id}/0_a.jpg"),
+                )
                 users.phenoms[user_id] = str(phenom_id)
         yield users
     finally:

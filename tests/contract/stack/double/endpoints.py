@@ -35,9 +35,12 @@ class DoubleEndpoints:
 
     def graphql(self, query: str, variables: dict | None = None, headers: dict | None = None) -> dict:
         """POST a GraphQL request; assert Hasura's HTTP 200 and return the JSON body."""
-        response = requests.post(self.graphql_url, json={"query": query, "variables": variables or {}},
-                                 headers=self.admin_headers if headers is None else headers,
-                                 timeout=HTTP_TIMEOUT_SECONDS)
+        response = requests.post(
+            self.graphql_url,
+            json={"query": query, "variables": variables or {}},
+            headers=self.admin_headers if headers is None else headers,
+            timeout=HTTP_TIMEOUT_SECONDS,
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -46,5 +49,6 @@ class DoubleEndpoints:
         return {**self.admin_headers, "x-hasura-role": role, "x-hasura-user-id": user_id}
 
     def post(self, url: str, body: dict, headers: dict | None = None) -> requests.Response:
-        return requests.post(url, json=body, headers=self.admin_headers if headers is None else headers,
-                             timeout=HTTP_TIMEOUT_SECONDS)
+        return requests.post(
+            url, json=body, headers=self.admin_headers if headers is None else headers, timeout=HTTP_TIMEOUT_SECONDS
+        )

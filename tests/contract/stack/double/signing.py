@@ -40,5 +40,11 @@ def jwks(keys: list[SigningKey]) -> dict:
 
 def jwt_config(jwks_url: str) -> dict:
     """HASURA_GRAPHQL_JWT_SECRET as the project configures it, for the test JWKS."""
-    return {"type": "RS256", "jwk_url": jwks_url, "claims_namespace": CLAIMS_NAMESPACE,
-            "claims_format": "stringified_json", "audience": AUDIENCE, "issuer": ISSUER}
+    return {
+        "type": "RS256",
+        "jwk_url": jwks_url,
+        "claims_namespace": CLAIMS_NAMESPACE,
+        "claims_format": "stringified_json",
+        "audience": AUDIENCE,
+        "issuer": ISSUER,
+    }

@@ -18,9 +18,11 @@ mutation Create($input: CreatePhenomInput!) {
 }
 """
 CREATE_INPUT = {"lat": 12.5, "lng": -8.25, "filenames": ["a b.jpg"], "media_type": "image"}
-CREATED = {"phenomId": "0b0e6f8e-1b8e-4f54-9d71-3c9f0b8a2a11",
-           "uploads": [{"filename": "a b.jpg", "key": "media/x/0_x_a_b.jpg", "uploadUrl": "http://s3/put"}],
-           "ignored": "extra fields are dropped"}
+CREATED = {
+    "phenomId": "0b0e6f8e-1b8e-4f54-9d71-3c9f0b8a2a11",
+    "uploads": [{"filename": "a b.jpg", "key": "media/x/0_x_a_b.jpg", "uploadUrl": "http://s3/put"}],
+    "ignored": "extra fields are dropped",
+}
 
 
 def _error(result: dict) -> dict:
@@ -32,9 +34,16 @@ def _error(result: dict) -> dict:
 @pytest.fixture
 def user_headers(mint_token) -> dict[str, str]:
     """A signed-in user's request headers, with headers Hasura must and must not forward."""
-    return {"Authorization": f"Bearer {mint_token(USER_ID)}", "X-Client-Trace": "trace-1", "Cookie": "c=1",
-            "Origin": "https://app.example", "Referer": "https://app.example/x", "Accept-Language": "de",
-            "x-hasura-role": "user", "X-Hasura-Custom": "never forwarded"}
+    return {
+        "Authorization": f"Bearer {mint_token(USER_ID)}",
+        "X-Client-Trace": "trace-1",
+        "Cookie": "c=1",
+        "Origin": "https://app.example",
+        "Referer": "https://app.example/x",
+        "Accept-Language": "de",
+        "x-hasura-role": "user",
+        "X-Hasura-Custom": "never forwarded",
+    }
 
 
 def test_request_body_is_hasuras_payload(hasura_double, action_handler, user_headers):
@@ -67,43 +76,56 @@ def test_headers_are_forwarded_like_hasura(hasura_double, action_handler, user_h
 def test_success_is_projected_onto_the_selection(hasura_double, action_handler, user_headers):
     action_handler.reply(200, CREATED)
     result = hasura_double.graphql(CREATE, {"input": CREATE_INPUT}, headers=user_headers)
-    assert result == {"data": {"createPhenom": {
-        "id": CREATED["phenomId"], "uploads": [{"key": "media/x/0_x_a_b.jpg", "__typename": "PhenomUpload"}],
-        "__typename": "CreatePhenomOutput"}}}
+    assert result == {
+        "data": {
+            "createPhenom": {
+                "id": CREATED["phenomId"],
+                "uploads": [{"key": "media/x/0_x_a_b.jpg", "__typename": "PhenomUpload"}],
+                "__typename": "CreatePhenomOutput",
+            }
+        }
+    }
 
 
 def test_list_output_and_query_action(hasura_double, action_handler, user_headers):
-    action_handler.reply(200, [{"id": "p1", "lat": 1, "lng": 2, "media_type": "image", "created_at": "t",
-                                "signed_uri": None, "media": []}])
+    action_handler.reply(
+        200,
+        [{"id": "p1", "lat": 1, "lng": 2, "media_type": "image", "created_at": "t", "signed_uri": None, "media": []}],
+    )
     result = hasura_double.graphql("{ getPhenoms(limit: 5) { id signed_uri media { key } } }", headers=user_headers)
     assert result == {"data": {"getPhenoms": [{"id": "p1", "signed_uri": None, "media": []}]}}
     assert action_handler.calls[0].body["input"] == {"limit": 5}
 
 
 def test_client_error_with_extensions_is_passed_verbatim(hasura_double, action_handler, user_headers):
-    action_handler.reply(400, {"message": "lat is out of range", "extensions": {"code": "validation-failed",
-                                                                                 "field": "lat"}})
+    action_handler.reply(
+        400, {"message": "lat is out of range", "extensions": {"code": "validation-failed", "field": "lat"}}
+    )
     error = _error(hasura_double.graphql(CREATE, {"input": CREATE_INPUT}, headers=user_headers))
     assert error == {"message": "lat is out of range", "extensions": {"code": "validation-failed", "field": "lat"}}
 
 
-@pytest.mark.parametrize(("reply", "code"), [({"message": "gone", "code": "not-found"}, "not-found"),
-                                             ({"message": "gone"}, "unexpected")])
+@pytest.mark.parametrize(
+    ("reply", "code"), [({"message": "gone", "code": "not-found"}, "not-found"), ({"message": "gone"}, "unexpected")]
+)
 def test_client_error_without_extensions_gets_path_and_code(hasura_double, action_handler, user_headers, reply, code):
     action_handler.reply(404, reply)
     error = _error(hasura_double.graphql(CREATE, {"input": CREATE_INPUT}, headers=user_headers))
     assert error == {"message": "gone", "extensions": {"path": "$", "code": code}}
 
 
-@pytest.mark.parametrize(("status", "body", "message"), [
-    (500, {"message": "boom"}, "internal error"),
-    (502, b"Internal Server Error", "not a valid json response from webhook"),
-    (200, b"<html>", "not a valid json response from webhook"),
-    (200, None, "got null for the action webhook response"),
-    (200, {"uploads": []}, 'field "phenomId" expected in webhook response, but not found'),
-    (200, {"phenomId": None, "uploads": []}, 'expecting not null value for field "phenomId"'),
-    (200, [CREATED], "got array for the action webhook response, expecting CreatePhenomOutput"),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "message"),
+    [
+        (500, {"message": "boom"}, "internal error"),
+        (502, b"Internal Server Error", "not a valid json response from webhook"),
+        (200, b"<html>", "not a valid json response from webhook"),
+        (200, None, "got null for the action webhook response"),
+        (200, {"uploads": []}, 'field "phenomId" expected in webhook response, but not found'),
+        (200, {"phenomId": None, "uploads": []}, 'expecting not null value for field "phenomId"'),
+        (200, [CREATED], "got array for the action webhook response, expecting CreatePhenomOutput"),
+    ],
+)
 def test_unusable_replies_become_unexpected(hasura_double, action_handler, user_headers, status, body, message):
     action_handler.reply(status, body, content_type="text/html" if isinstance(body, bytes) else "application/json")
     error = _error(hasura_double.graphql(CREATE, {"input": CREATE_INPUT}, headers=user_headers))
@@ -133,14 +155,17 @@ def test_unreachable_handler_is_an_http_exception(start_double, hasura_double, p
     try:
         endpoints.post(endpoints.metadata_url, replace_metadata_body(project_metadata))
         error = _error(endpoints.graphql("{ getPhenoms { id } }", headers=endpoints.as_user(USER_ID)))
-        assert error == {"message": "http exception when calling webhook", "extensions": {"path": "$",
-                                                                                          "code": "unexpected"}}
+        assert error == {
+            "message": "http exception when calling webhook",
+            "extensions": {"path": "$", "code": "unexpected"},
+        }
     finally:
         double.stop()
 
 
-def test_handler_slower_than_the_timeout_is_an_http_exception(start_double, hasura_double, project_metadata,
-                                                              action_handler):
+def test_handler_slower_than_the_timeout_is_an_http_exception(
+    start_double, hasura_double, project_metadata, action_handler
+):
     # GIVEN an action with a one-second timeout and a handler that holds its reply
     metadata = copy.deepcopy(project_metadata)
     next(a for a in metadata["actions"] if a["name"] == "getPhenoms")["definition"]["timeout"] = 1
@@ -159,8 +184,10 @@ def test_handler_slower_than_the_timeout_is_an_http_exception(start_double, hasu
 def test_configured_headers_are_sent(start_double, hasura_double, project_metadata, action_handler):
     metadata = copy.deepcopy(project_metadata)
     definition = next(a for a in metadata["actions"] if a["name"] == "getPhenoms")["definition"]
-    definition["headers"] = [{"name": "X-Action-Secret", "value_from_env": "ACTION_SECRET"},
-                             {"name": "X-Static", "value": "static"}]
+    definition["headers"] = [
+        {"name": "X-Action-Secret", "value_from_env": "ACTION_SECRET"},
+        {"name": "X-Static", "value": "static"},
+    ]
     double, endpoints = start_double({"ACTION_SECRET": "from-env"})
     try:
         endpoints.post(endpoints.metadata_url, replace_metadata_body(metadata))

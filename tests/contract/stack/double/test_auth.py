@@ -40,45 +40,75 @@ STRANGER = new_key("double-test-key")
 UNKNOWN_KID = new_key("unknown-kid")
 
 
-@pytest.mark.parametrize(("case", "token_args", "expected"), [
-    ("expired", {"exp": int(time.time()) - 60}, ("invalid-jwt", "Could not verify JWT: JWTExpired")),
-    ("bad signature", {"key": STRANGER}, ("invalid-jwt", "Could not verify JWT: JWSError JWSInvalidSignature")),
-    ("unknown kid", {"key": UNKNOWN_KID}, ("invalid-jwt", "Could not verify JWT: JWSError NoUsableKeys")),
-    ("wrong audience", {"aud": "someone-else"}, ("invalid-jwt", "Could not verify JWT: JWTNotInAudience")),
-    ("wrong issuer", {"iss": "https://evil.example"}, ("invalid-jwt", "Could not verify JWT: JWTNotInIssuer")),
-    ("namespace missing", {"drop": (CLAIMS_NAMESPACE,)},
-     ("jwt-invalid-claims", f"claims key: '{CLAIMS_NAMESPACE}' not found")),
-    ("no default role", {"hasura_claims": {"x-hasura-allowed-roles": ["user"], "x-hasura-user-id": "u"}},
-     ("jwt-missing-role-claims", "JWT claim does not contain x-hasura-default-role")),
-    ("no allowed roles", {"hasura_claims": {"x-hasura-default-role": "user"}},
-     ("jwt-missing-role-claims", "JWT claim does not contain x-hasura-allowed-roles")),
-    ("default role not allowed", {"hasura_claims": {"x-hasura-default-role": "admin",
-                                                    "x-hasura-allowed-roles": ["user"]}},
-     ("access-denied", "Your current role is not in allowed roles")),
-    ("non-string claim", {"hasura_claims": {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"],
-                                            "x-hasura-user-id": 7}},
-     ("jwt-invalid-claims", "x-hasura-* claims: parsing Text failed, expected String, but encountered Number")),
-])
+@pytest.mark.parametrize(
+    ("case", "token_args", "expected"),
+    [
+        ("expired", {"exp": int(time.time()) - 60}, ("invalid-jwt", "Could not verify JWT: JWTExpired")),
+        ("bad signature", {"key": STRANGER}, ("invalid-jwt", "Could not verify JWT: JWSError JWSInvalidSignature")),
+        ("unknown kid", {"key": UNKNOWN_KID}, ("invalid-jwt", "Could not verify JWT: JWSError NoUsableKeys")),
+        ("wrong audience", {"aud": "someone-else"}, ("invalid-jwt", "Could not verify JWT: JWTNotInAudience")),
+        ("wrong issuer", {"iss": "https://evil.example"}, ("invalid-jwt", "Could not verify JWT: JWTNotInIssuer")),
+        (
+            "namespace missing",
+            {"drop": (CLAIMS_NAMESPACE,)},
+            ("jwt-invalid-claims", f"claims key: '{CLAIMS_NAMESPACE}' not found"),
+        ),
+        (
+            "no default role",
+            {"hasura_claims": {"x-hasura-allowed-roles": ["user"], "x-hasura-user-id": "u"}},
+            ("jwt-missing-role-claims", "JWT claim does not contain x-hasura-default-role"),
+        ),
+        (
+            "no allowed roles",
+            {"hasura_claims": {"x-hasura-default-role": "user"}},
+            ("jwt-missing-role-claims", "JWT claim does not contain x-hasura-allowed-roles"),
+        ),
+        (
+            "default role not allowed",
+            {"hasura_claims": {"x-hasura-default-role": "admin", "x-hasura-allowed-roles": ["user"]}},
+            ("access-denied", "Your current role is not in allowed roles"),
+        ),
+        (
+            "non-string claim",
+            {
+                "hasura_claims": {
+                    "x-hasura-default-role": "user",
+                    "x-hasura-allowed-roles": ["user"],
+                    "x-hasura-user-id": 7,
+                }
+            },
+            ("jwt-invalid-claims", "x-hasura-* claims: parsing Text failed, expected String, but encountered Number"),
+        ),
+    ],
+)
 def test_token_problems_map_to_hasura_errors(hasura_double, mint_token, case, token_args, expected):
     result = hasura_double.graphql(OWN_USER_QUERY, headers=_bearer(mint_token("u-1", **token_args)))
     assert _error(result) == expected, case
 
 
 def test_claims_that_are_not_stringified_json(hasura_double, double_signing_key):
-    payload = {"sub": "u", "aud": AUDIENCE, "exp": int(time.time()) + 60,
-               CLAIMS_NAMESPACE: {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"]}}
-    token = jwt.encode(payload, double_signing_key.private_key, algorithm="RS256",
-                       headers={"kid": double_signing_key.kid})
+    payload = {
+        "sub": "u",
+        "aud": AUDIENCE,
+        "exp": int(time.time()) + 60,
+        CLAIMS_NAMESPACE: {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"]},
+    }
+    token = jwt.encode(
+        payload, double_signing_key.private_key, algorithm="RS256", headers={"kid": double_signing_key.kid}
+    )
     result = hasura_double.graphql(OWN_USER_QUERY, headers=_bearer(token))
     assert _error(result) == ("jwt-invalid-claims", "expecting a string when claims_format is stringified_json")
 
 
-@pytest.mark.parametrize(("headers", "expected"), [
-    ({}, ("invalid-headers", "Missing Authorization header in JWT authentication mode")),
-    ({"Authorization": "Token abc"}, ("invalid-headers", "Malformed Authorization header")),
-    ({"Authorization": "Bearer"}, ("invalid-headers", "Malformed Authorization header")),
-    ({"x-hasura-admin-secret": "wrong"}, ("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key")),
-])
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({}, ("invalid-headers", "Missing Authorization header in JWT authentication mode")),
+        ({"Authorization": "Token abc"}, ("invalid-headers", "Malformed Authorization header")),
+        ({"Authorization": "Bearer"}, ("invalid-headers", "Malformed Authorization header")),
+        ({"x-hasura-admin-secret": "wrong"}, ("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key")),
+    ],
+)
 def test_header_problems_map_to_hasura_errors(hasura_double, headers, expected):
     assert _error(hasura_double.graphql(OWN_USER_QUERY, headers=headers)) == expected
 
@@ -91,14 +121,22 @@ def test_malformed_token_is_invalid_jwt(hasura_double):
 
 def test_claims_reach_the_session(hasura_double, mint_token, action_handler):
     # GIVEN a token with an extra x-hasura claim
-    claims = {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user", "editor"],
-              "x-hasura-user-id": "u-42", "X-Hasura-Chat-Role": "member", "not-hasura": "dropped"}
+    claims = {
+        "x-hasura-default-role": "user",
+        "x-hasura-allowed-roles": ["user", "editor"],
+        "x-hasura-user-id": "u-42",
+        "X-Hasura-Chat-Role": "member",
+        "not-hasura": "dropped",
+    }
     action_handler.reply(200, [])
     # WHEN it calls an action
     hasura_double.graphql("{ getPhenoms { id } }", headers=_bearer(mint_token("u-42", hasura_claims=claims)))
     # THEN the handler sees Hasura's session variables: x-hasura-* claims minus the role lists, plus the role
     assert action_handler.calls[0].body["session_variables"] == {
-        "x-hasura-user-id": "u-42", "x-hasura-chat-role": "member", "x-hasura-role": "user"}
+        "x-hasura-user-id": "u-42",
+        "x-hasura-chat-role": "member",
+        "x-hasura-role": "user",
+    }
 
 
 def test_admin_secret_session_variables(hasura_double, action_handler):

@@ -60,7 +60,8 @@ def test_untracked_table_and_bad_relationship_are_inconsistent(fresh_double, pro
     broken = copy.deepcopy(project_metadata)
     _tables(broken).append({"table": {"schema": "public", "name": "no_such_table"}})
     _table(broken, "phenoms")["object_relationships"].append(
-        {"name": "ghost", "using": {"foreign_key_constraint_on": "lat"}})
+        {"name": "ghost", "using": {"foreign_key_constraint_on": "lat"}}
+    )
     answer = fresh_double.post(fresh_double.metadata_url, replace_metadata_body(broken))
     assert answer.status_code == 400
     assert sorted(item["type"] for item in answer.json()["internal"]) == ["object_relation", "table"]
@@ -104,8 +105,9 @@ def test_clear_metadata_empties_the_schema(fresh_double, project_metadata):
 
 
 def test_stale_resource_version_conflicts(hasura_double):
-    answer = hasura_double.post(hasura_double.metadata_url,
-                                {"type": "export_metadata", "version": 2, "args": {}, "resource_version": -1})
+    answer = hasura_double.post(
+        hasura_double.metadata_url, {"type": "export_metadata", "version": 2, "args": {}, "resource_version": -1}
+    )
     assert answer.status_code == 409
     assert answer.json()["code"] == "conflict"
 
@@ -118,16 +120,18 @@ def test_metadata_api_refuses_a_non_admin(hasura_double):
 
 
 def test_wrong_admin_secret_is_access_denied(hasura_double):
-    answer = hasura_double.post(hasura_double.query_url, run_sql_body("select 1"),
-                                {"x-hasura-admin-secret": "not-the-secret"})
+    answer = hasura_double.post(
+        hasura_double.query_url, run_sql_body("select 1"), {"x-hasura-admin-secret": "not-the-secret"}
+    )
     assert answer.status_code == 401
     assert answer.json()["code"] == "access-denied"
     assert answer.json()["error"] == "invalid x-hasura-admin-secret/x-hasura-access-key"
 
 
 def test_run_sql_returns_the_last_result_as_text(hasura_double):
-    answer = hasura_double.post(hasura_double.query_url,
-                                run_sql_body("select 1; select 2 as two, null::text as nothing, true as yes"))
+    answer = hasura_double.post(
+        hasura_double.query_url, run_sql_body("select 1; select 2 as two, null::text as nothing, true as yes")
+    )
     assert answer.status_code == 200
     assert answer.json() == {"result_type": "TuplesOk", "result": [["two", "nothing", "yes"], ["2", "NULL", "t"]]}
 
