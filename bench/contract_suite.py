@@ -10,12 +10,11 @@ is shown. The last line is the median wall time.
 
 from __future__ import annotations
 
-import argparse
 import re
 import subprocess
 import time
 
-from timing import PYTHON, REPO_ROOT, last_lines, machine, median
+from timing import PYTHON, REPO_ROOT, last_lines, median, runs_option
 
 COMMAND = (PYTHON, "-m", "pytest", "-m", "contract", "--stack", "hermetic", "-q", "--durations=10")
 DURATION_LINE = re.compile(r"^(\d+\.\d+)s (setup|call|teardown)\s+(\S.*)$")
@@ -44,23 +43,20 @@ def run_suite() -> tuple[float, str, list[tuple[float, str, str]]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="whole-suite runs (the median is reported)")
-    args = parser.parse_args()
+    runs = runs_option(__doc__, 3, "whole-suite runs (the median is reported)")
 
-    print(f"machine: {machine()}")
     print(f"command: python {' '.join(COMMAND[1:])}")
     runs = []
-    for number in range(1, args.runs + 1):
+    for number in range(1, runs + 1):
         runs.append(run_suite())
-        print(f"  run {number}/{args.runs}: {runs[-1][0]:.1f}s ({runs[-1][1]})", flush=True)
+        print(f"  run {number}/{runs}: {runs[-1][0]:.1f}s ({runs[-1][1]})", flush=True)
 
     wall = median([seconds for seconds, _, _ in runs])
     typical = min(runs, key=lambda run: abs(run[0] - wall))
     print(f"\nslowest 10 of the run closest to the median ({typical[0]:.1f}s):")
     for seconds, phase, test in typical[2]:
         print(f"  {seconds:6.2f}s {phase:<9}{test}")
-    print(f"contract suite (hermetic, whole process, median of {args.runs}): {wall:.1f} s wall ({typical[1]})")
+    print(f"contract suite (hermetic, whole process, median of {runs}): {wall:.1f} s wall ({typical[1]})")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ with bench/action_handler.py's in-process figures for the handler alone. The las
 
 from __future__ import annotations
 
-import argparse
 import time
 import uuid
 from collections.abc import Callable
@@ -23,7 +22,7 @@ import requests
 from handler_calls import action_body
 from raw_api import CREATE_PHENOM, GET_PHENOMS, TIMEOUT, cognito_client, id_token
 from stack_process import running_stack
-from timing import interleave, machine, median, percentile
+from timing import interleave, median, percentile, runs_option
 
 from phenom_client.redaction import redact
 
@@ -97,11 +96,8 @@ def _timed(call: Callable[[], object]) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=30, help="rounds of calls (median and p95 are reported)")
-    args = parser.parse_args()
+    runs = runs_option(__doc__, 30, "rounds of calls (median and p95 are reported)")
 
-    print(f"machine: {machine()}")
     with running_stack() as (stack, _), requests.Session() as http:
         layers = Layers(stack.description, http)
         calls = {
@@ -114,9 +110,9 @@ def main() -> None:
         }
         for call in calls.values():
             call()
-        seconds = interleave(calls, args.runs, report_each_round=False)
+        seconds = interleave(calls, runs, report_each_round=False)
 
-    print(f"\nmedian and p95 of {args.runs} interleaved rounds:")
+    print(f"\nmedian and p95 of {runs} interleaved rounds:")
     for name, values in seconds.items():
         print(f"  {name:<32}{median(values) * 1000:7.1f} ms{percentile(values, 0.95) * 1000:8.1f} ms")
     double = {
@@ -124,7 +120,7 @@ def main() -> None:
         for action in ("getPhenoms", "createPhenom")
     }
     print(
-        f"request layers (median of {args.runs}): the engine double adds {double['getPhenoms'] * 1000:.1f} ms to "
+        f"request layers (median of {runs}): the engine double adds {double['getPhenoms'] * 1000:.1f} ms to "
         f"getPhenoms and {double['createPhenom'] * 1000:.1f} ms to createPhenom over the Function URL; a table "
         f"query through it takes {median(seconds['table query via /v1/graphql']) * 1000:.1f} ms; sign-in "
         f"{median(seconds['sign in (InitiateAuth)']) * 1000:.1f} ms"

@@ -17,12 +17,11 @@ the minimal script's printed time, Newman's "total run duration") is reported to
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 
 from stack_process import running_stack
-from timing import BENCH_DIR, PYTHON, child_env, interleave, machine, median, ratio, timed_process
+from timing import BENCH_DIR, PYTHON, child_env, interleave, median, ratio, runs_option, timed_process
 
 from phenom_client.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
@@ -33,13 +32,10 @@ NEWMAN_DURATION = re.compile(r"total run duration: ([\d.]+)(ms|s)\b")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (medians are reported)")
-    args = parser.parse_args()
+    runs = runs_option(__doc__, 5, "interleaved rounds (medians are reported)")
     if not newman_available():
         raise SystemExit(NEWMAN_MISSING)
 
-    print(f"machine: {machine()}")
     with running_stack() as (stack, stack_file):
         private = stack_file.parent
         report = private / "roundtrip-report.json"
@@ -78,10 +74,10 @@ def main() -> None:
             contender()
         for values in in_process.values():
             values.clear()
-        seconds = interleave(contenders, args.runs)
+        seconds = interleave(contenders, runs)
 
     medians = {name: median(values) for name, values in seconds.items()}
-    print(f"\nwhole process, median of {args.runs} interleaved runs:")
+    print(f"\nwhole process, median of {runs} interleaved runs:")
     for name, value in medians.items():
         print(f"  {name:<12}{value:6.2f}s")
     print(
@@ -93,7 +89,7 @@ def main() -> None:
         f"pytest-file/newman {ratio(medians['pytest-file'], medians['newman']):.2f}x"
     )
     print(
-        f"round-trip (whole process, median of {args.runs}): pytest {medians['pytest']:.2f} s, "
+        f"round-trip (whole process, median of {runs}): pytest {medians['pytest']:.2f} s, "
         f"minimal {medians['minimal']:.2f} s, newman {medians['newman']:.2f} s; "
         f"pytest/minimal {ratio(medians['pytest'], medians['minimal']):.2f}x (goal <= 1.2x), "
         f"pytest/newman {ratio(medians['pytest'], medians['newman']):.2f}x (goal < 1x)"

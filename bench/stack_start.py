@@ -11,27 +11,23 @@ The last line is the median time to ready.
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 from pathlib import Path
 
 from stack_process import STACK_COMMAND, start_stack
-from timing import machine, median
+from timing import median, runs_option
 
 # Parts phenom_stack/stack.py starts on a background thread while the foreground goes on.
 BACKGROUND_PARTS = ("postgres", "moto", "trigger_hosts", "action_host")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="number of starts (the median is reported)")
-    args = parser.parse_args()
+    runs = runs_option(__doc__, 5, "number of starts (the median is reported)")
 
-    print(f"machine: {machine()}")
     print(f"command: {' '.join([Path(STACK_COMMAND[0]).name, *STACK_COMMAND[1:]])}")
     ready, in_process, stop, parts = [], [], [], {}
     with tempfile.TemporaryDirectory(prefix="phenom-bench-") as directory:
-        for run in range(1, args.runs + 1):
+        for run in range(1, runs + 1):
             stack = start_stack(Path(directory))
             stopped = stack.stop()
             ready.append(stack.ready_seconds)
@@ -40,14 +36,14 @@ def main() -> None:
             for part, seconds in stack.description.get("start_timings", {}).items():
                 parts.setdefault(part, []).append(seconds)
             print(
-                f"  run {run}/{args.runs}: ready {stack.ready_seconds:.2f}s "
+                f"  run {run}/{runs}: ready {stack.ready_seconds:.2f}s "
                 f"(stack clock {in_process[-1]:.2f}s), stopped in {stopped:.2f}s",
                 flush=True,
             )
 
     start = median(in_process)
     print(
-        f"\nmedian of {args.runs} runs: ready {median(ready):.2f}s; stack clock {start:.2f}s; "
+        f"\nmedian of {runs} runs: ready {median(ready):.2f}s; stack clock {start:.2f}s; "
         f"interpreter and imports {median(ready) - start:.2f}s; SIGTERM to exit {median(stop):.2f}s"
     )
     if not parts:
@@ -57,7 +53,7 @@ def main() -> None:
         for part, seconds in sorted(parts.items(), key=lambda item: -median(item[1])):
             note = " (background)" if part in BACKGROUND_PARTS else ""
             print(f"{part + note:<28}{median(seconds):>7.2f}s{median(seconds) / start:>24.0%}")
-    print(f"stack start (hermetic, whole process, median of {args.runs}): {median(ready):.2f} s to ready")
+    print(f"stack start (hermetic, whole process, median of {runs}): {median(ready):.2f} s to ready")
 
 
 if __name__ == "__main__":

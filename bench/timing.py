@@ -3,6 +3,7 @@ the machine the figures come from. Benchmarks are not tests: nothing here assert
 
 from __future__ import annotations
 
+import argparse
 import math
 import os
 import platform
@@ -23,6 +24,16 @@ PYTHON = sys.executable
 
 class BenchError(Exception):
     """A timed command failed, so its time means nothing; the message carries its exit code and last output."""
+
+
+def runs_option(doc: str, default: int, meaning: str) -> int:
+    """The `--runs` of a script whose --help is its docstring's first line, once the machine line is printed: every
+    figure after it is read against that machine."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=default, help=meaning)
+    runs = parser.parse_args().runs
+    print(f"machine: {machine()}")
+    return runs
 
 
 def median(values: Sequence[float]) -> float:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import boto3
@@ -45,41 +45,31 @@ def cognito_client(env: EnvConfig, timeouts: Timeouts) -> Any:
     )
 
 
+@dataclass(repr=False, eq=False)
 class CognitoSession:
     """The smoke user's ID token: signed in once, refreshed when less than `refresh_margin_seconds` of it is left."""
 
-    def __init__(
-        self,
-        env: EnvConfig,
-        credentials: SmokeCredentials,
-        *,
-        cognito: Any,
-        retry: RetryPolicy,
-        observe: AttemptObserver,
-        refresh_margin_seconds: float = 300.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self._env = env
-        self._credentials = credentials
-        self._cognito = cognito
-        self._retry = retry
-        self._observe = observe
-        self._margin = refresh_margin_seconds
-        self._clock = clock
-        self._sleep = sleep
-        self._tokens: _Tokens | None = None
+    env: EnvConfig
+    credentials: SmokeCredentials
+    _: KW_ONLY
+    cognito: Any
+    retry: RetryPolicy
+    observe: AttemptObserver
+    refresh_margin_seconds: float = 300.0
+    clock: Callable[[], float] = time.monotonic
+    sleep: Callable[[float], None] = time.sleep
+    _tokens: _Tokens | None = field(default=None, init=False)
 
     def __repr__(self) -> str:
         signed_in = self._tokens is not None
-        return f"CognitoSession(user={self._credentials.username!r}, pool={self._env.user_pool_id!r}, {signed_in=})"
+        return f"CognitoSession(user={self.credentials.username!r}, pool={self.env.user_pool_id!r}, {signed_in=})"
 
     def sign_in(self) -> None:
         """Exchange the username and password for tokens."""
         result = self._initiate(
             "sign in",
             "USER_PASSWORD_AUTH",
-            {"USERNAME": self._credentials.username, "PASSWORD": self._credentials.password},
+            {"USERNAME": self.credentials.username, "PASSWORD": self.credentials.password},
         )
         self._tokens = self._tokens_from(result, refresh_token=result.get("RefreshToken"))
 
@@ -87,7 +77,7 @@ class CognitoSession:
         """The current ID token, refreshed first when it is about to expire."""
         if self._tokens is None:
             raise SignInFailed("not signed in yet: call sign_in() before calling the API")
-        if self._clock() >= self._tokens.expires_at - self._margin:
+        if self.clock() >= self._tokens.expires_at - self.refresh_margin_seconds:
             self._refresh()
         return self._tokens.id_token
 
@@ -109,33 +99,33 @@ class CognitoSession:
     def _tokens_from(self, result: dict[str, Any], *, refresh_token: str | None) -> _Tokens:
         if not result.get("IdToken") or not refresh_token:
             raise SignInFailed("Cognito answered without an IdToken or RefreshToken: check the app client's auth flows")
-        return _Tokens(result["IdToken"], refresh_token, self._clock() + float(result.get("ExpiresIn", 3600)))
+        return _Tokens(result["IdToken"], refresh_token, self.clock() + float(result.get("ExpiresIn", 3600)))
 
     def _initiate(self, operation: str, flow: str, parameters: dict[str, str]) -> dict[str, Any]:
         def attempt() -> dict[str, Any]:
             try:
-                answer = self._cognito.initiate_auth(
-                    ClientId=self._env.client_id, AuthFlow=flow, AuthParameters=parameters
+                answer = self.cognito.initiate_auth(
+                    ClientId=self.env.client_id, AuthFlow=flow, AuthParameters=parameters
                 )
             except ClientError as error:
                 raise self._refusal(flow, error) from None
             except (BotoConnectionError, HTTPClientError) as error:
                 raise SignInFailed(
                     f"Cognito did not answer {flow}: {redact(str(error))}; "
-                    f"check the network and the region ({self._env.region})",
+                    f"check the network and the region ({self.env.region})",
                     transient=True,
                 ) from None
             except BotoCoreError as error:
                 raise SignInFailed(f"Cognito {flow} could not be sent: {redact(str(error))}") from None
             if "AuthenticationResult" not in answer:
                 raise SignInFailed(
-                    f"Cognito answered {flow} for {self._credentials.username} with the challenge "
+                    f"Cognito answered {flow} for {self.credentials.username} with the challenge "
                     f"{answer.get('ChallengeName')} instead of tokens: give the user a permanent password "
                     "(aws cognito-idp admin-set-user-password --permanent)"
                 )
             return answer["AuthenticationResult"]
 
-        return call_with_retries(operation, attempt, self._retry, self._observe, sleep=self._sleep, clock=self._clock)
+        return call_with_retries(operation, attempt, self.retry, self.observe, sleep=self.sleep, clock=self.clock)
 
     def _refusal(self, flow: str, error: ClientError) -> SignInFailed:
         code = error.response.get("Error", {}).get("Code", "unknown")
@@ -144,12 +134,12 @@ class CognitoSession:
         hint = ""
         if code == "NotAuthorizedException":
             hint = (
-                f"; check the password from {self._credentials.source} and that app client "
-                f"{self._env.client_id} allows {flow}"
+                f"; check the password from {self.credentials.source} and that app client "
+                f"{self.env.client_id} allows {flow}"
             )
         elif code in ("UserNotFoundException", "ResourceNotFoundException"):
-            hint = f"; check smoke_username and client_id for --env {self._env.name}"
+            hint = f"; check smoke_username and client_id for --env {self.env.name}"
         return SignInFailed(
-            redact(f"Cognito refused {flow} for {self._credentials.username}: {code}: {message}{hint}"),
+            redact(f"Cognito refused {flow} for {self.credentials.username}: {code}: {message}{hint}"),
             transient=code in TRANSIENT_COGNITO_CODES or status in TRANSIENT_STATUSES,
         )

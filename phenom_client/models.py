@@ -10,11 +10,17 @@ from phenom_client.errors import GraphQLRequestFailed
 
 
 @dataclass(frozen=True)
-class PresignedUpload:
-    """One file of a new phenom: the name sent, its S3 key and the URL to PUT its bytes to."""
+class MediaFile:
+    """One file of a phenom: the name the app gave it and its S3 key."""
 
     filename: str
     key: str
+
+
+@dataclass(frozen=True)
+class PresignedUpload(MediaFile):
+    """One file of a new phenom and the URL to PUT its bytes to."""
+
     upload_url: str = field(repr=False)
 
 
@@ -27,12 +33,10 @@ class CreatedPhenom:
 
 
 @dataclass(frozen=True)
-class PhenomMedia:
-    """One file of a listed phenom."""
+class PhenomMedia(MediaFile):
+    """One file of a listed phenom and the presigned GET of its bytes."""
 
-    filename: str
     sort_order: int
-    key: str
     upload_state: str
     signed_uri: str = field(repr=False)
 
@@ -79,19 +83,13 @@ def listed_phenoms(data: Mapping[str, Any]) -> tuple[Phenom, ...]:
     """The Phenom rows in a getPhenoms `data` object."""
     return tuple(
         Phenom(
-            id=_field(row, "id", "getPhenoms[]"),
-            lat=_field(row, "lat", "getPhenoms[]"),
-            lng=_field(row, "lng", "getPhenoms[]"),
-            media_type=_field(row, "media_type", "getPhenoms[]"),
-            created_at=_field(row, "created_at", "getPhenoms[]"),
+            **_fields(row, "getPhenoms[]", "id", "lat", "lng", "media_type", "created_at"),
             signed_uri=row.get("signed_uri"),
             media=tuple(
                 PhenomMedia(
-                    filename=_field(media, "filename", "getPhenoms[].media[]"),
-                    sort_order=_field(media, "sort_order", "getPhenoms[].media[]"),
-                    key=_field(media, "key", "getPhenoms[].media[]"),
-                    upload_state=_field(media, "upload_state", "getPhenoms[].media[]"),
-                    signed_uri=_field(media, "signed_uri", "getPhenoms[].media[]"),
+                    **_fields(
+                        media, "getPhenoms[].media[]", "filename", "sort_order", "key", "upload_state", "signed_uri"
+                    )
                 )
                 for media in _field(row, "media", "getPhenoms[]")
             ),
@@ -116,3 +114,8 @@ def _field(obj: Any, name: str, where: str) -> Any:
             "compare them with hasura/metadata/actions.graphql"
         )
     return obj[name]
+
+
+def _fields(obj: Any, where: str, *names: str) -> dict[str, Any]:
+    """The fields `names` of `obj`, each checked by _field."""
+    return {name: _field(obj, name, where) for name in names}

@@ -44,9 +44,17 @@ class StepRecord:
 class StepRunner:
     """Runs the named steps in their declared order, timing each and recording its calls' attempts."""
 
-    def __init__(self, names: tuple[str, ...], *, clock: Callable[[], float] = time.perf_counter) -> None:
+    def __init__(
+        self,
+        names: tuple[str, ...],
+        *,
+        clock: Callable[[], float] = time.perf_counter,
+        on_finished: Callable[[StepRecord], None] = lambda record: None,
+    ) -> None:
+        """`on_finished` sees each step's record once it has passed or failed (the load test reports it to Locust)."""
         self.records = [StepRecord(number, name) for number, name in enumerate(names, start=1)]
         self._clock = clock
+        self._on_finished = on_finished
         self._current: StepRecord | None = None
         self.failure: str | None = None
 
@@ -83,11 +91,13 @@ class StepRunner:
             self.failure = f"step {record.number}/{self.total} {name}: {record.error}"
             for later in self.records[record.number :]:
                 later.error = f"not run because step {record.number}/{self.total} {name} failed"
+            self._on_finished(record)
             raise StepFailed(self.failure) from error
         finally:
             self._current = None
         record.ms = (self._clock() - started) * 1000
         record.status = StepStatus.PASSED
+        self._on_finished(record)
         return result
 
     def _record(self, name: str) -> StepRecord:

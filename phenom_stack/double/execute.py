@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 from contextlib import nullcontext
+from typing import Any
 
 import psycopg
 from graphql import execute as graphql_execute
@@ -41,27 +43,25 @@ class RawJson(str):
     """JSON text produced by Postgres, embedded in the response without re-encoding."""
 
 
+@dataclasses.dataclass(eq=False)
 class Execution:
     """One operation of one request, run against the engine state and the source database."""
 
-    def __init__(
-        self,
-        state,
-        pool,
-        role_schema: RoleSchema,
-        session: Session,
-        operation: Operation,
-        raw_variables: dict,
-        client_headers: list[tuple[str, str]],
-    ) -> None:
-        self.state = state
-        self.pool = pool
-        self.role_schema = role_schema
-        self.session = session
-        self.operation = operation
-        self.raw_variables = raw_variables
-        self.walk = Walk(operation.fragments, operation.variables)
-        self.actions = ActionCaller(state.custom_types, session.variables, client_headers, operation.query_text)
+    state: Any
+    pool: Any
+    role_schema: RoleSchema
+    session: Session
+    operation: Operation
+    raw_variables: dict
+    client_headers: list[tuple[str, str]]
+    walk: Walk = dataclasses.field(init=False)
+    actions: ActionCaller = dataclasses.field(init=False)
+
+    def __post_init__(self) -> None:
+        self.walk = Walk(self.operation.fragments, self.operation.variables)
+        self.actions = ActionCaller(
+            self.state.custom_types, self.session.variables, self.client_headers, self.operation.query_text
+        )
 
     def new_context(self) -> SqlContext:
         return SqlContext(self.role_schema, self.state.tables, self.walk, self.session.variables)

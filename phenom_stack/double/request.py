@@ -33,36 +33,30 @@ from phenom_stack.double.schema import RoleSchema
 DOCUMENT_CACHE_SIZE = 512
 # Hasura accepts unused fragments and variable definitions; it refuses only values for unused variables.
 VALIDATION_RULES = [rule for rule in specified_rules if rule not in (NoUnusedFragmentsRule, NoUnusedVariablesRule)]
-# graphql-core message -> Hasura message, path suffix after the field's path.
-_VALIDATION_MESSAGES = (
-    (re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"), "field '{0}' not found in type: '{1}'", ""),
-    (re.compile(r"Unknown argument '(\w+)' on field '\w+\.(\w+)'"), "'{1}' has no argument named '{0}'", ""),
-    (
-        re.compile(r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided"),
-        "missing required field '{1}'",
-        ".args.{1}",
-    ),
-    (
-        re.compile(r"Field '(\w+)' of type .* must have a selection of subfields"),
-        "missing selection set for '{0}'",
-        ".selectionSet",
-    ),
-    (
-        re.compile(r"Field '(\w+)' must not have a selection since type"),
-        "unexpected subselection set for non-object field",
-        "",
-    ),
-    (
-        re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'"),
-        "field '{1}' not found in type: '{0}'",
-        "",
-    ),
-    (
-        re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'"),
-        "variable '{0}' is declared as '{1}', but used where '{2}' is expected",
-        "",
-    ),
-)
+# graphql-core message -> Hasura message.
+_VALIDATION_MESSAGES = {
+    re.compile(pattern): template
+    for pattern, template in (
+        (r"Cannot query field '(\w+)' on type '(\w+)'", "field '{0}' not found in type: '{1}'"),
+        (r"Unknown argument '(\w+)' on field '\w+\.(\w+)'", "'{1}' has no argument named '{0}'"),
+        (
+            r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided",
+            "missing required field '{1}'",
+        ),
+        (r"Field '(\w+)' of type .* must have a selection of subfields", "missing selection set for '{0}'"),
+        (r"Field '(\w+)' must not have a selection since type", "unexpected subselection set for non-object field"),
+        (
+            r"Expected value of type '(\w+)' not to include unknown field '(\w+)'",
+            "field '{1}' not found in type: '{0}'",
+        ),
+        (
+            r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'",
+            "variable '{0}' is declared as '{1}', but used where '{2}' is expected",
+        ),
+    )
+}
+# Hasura message -> the path suffix after the field's path, where Hasura points deeper than the field.
+_PATH_SUFFIXES = {"missing required field '{1}'": ".args.{1}", "missing selection set for '{0}'": ".selectionSet"}
 
 
 @dataclass(frozen=True)
@@ -135,10 +129,11 @@ def _node_paths(operation, fragments) -> dict[int, str]:
 def _hasura_validation_error(error: GraphQLError, paths: dict[int, str]) -> HasuraError:
     nodes = error.nodes or []
     field_path = next((paths[id(node)] for node in nodes if id(node) in paths), "$")
-    for pattern, template, suffix in _VALIDATION_MESSAGES:
+    for pattern, template in _VALIDATION_MESSAGES.items():
         match = pattern.search(error.message)
         if match:
-            return validation_failed(template.format(*match.groups()), field_path + suffix.format(*match.groups()))
+            suffix = _PATH_SUFFIXES.get(template, "").format(*match.groups())
+            return validation_failed(template.format(*match.groups()), field_path + suffix)
     return validation_failed(error.message, field_path)
 
 

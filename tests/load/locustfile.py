@@ -1,12 +1,13 @@
-"""Locust load on the Phenom API through PhenomClient, against any environment.
+"""Locust load on the Phenom API: every simulated user runs the smoke round-trip in a loop, against any environment.
 
     python -m locust -f tests/load/locustfile.py --headless -u 20 -r 10 -t 30s --stop-timeout 60 \\
         --phenom-stack-file stack.json --phenom-results records.json
 
-Each simulated user signs in once, then loops createPhenom -> PUT upload -> getPhenoms -> GET download ->
-deletePhenom. Every step is a Locust request event named after the step, with its response time; a failed step is
-a failed request, and the iteration stops there (deleting what it created). Verification records (ids, keys,
-sha256 of what was uploaded and of what came back, what getPhenoms showed to whom) are written as JSON to
+Each iteration is phenom_client/roundtrip.py's run_roundtrip, the one the smoke test runs: sign in -> createPhenom
+-> upload -> getPhenoms -> download -> deletePhenom, with its checks, and its cleanup of what a failed iteration
+created. Every step is a Locust request event named after the step, with the step's own time; a failed step is a
+failed request. Verification records (ids, keys, sha256 of what was uploaded and of what came back, what getPhenoms
+showed to whom) are copied from the API's answers as the client receives them, and written as JSON to
 --phenom-results at test_stop. Where the load goes and as whom: see tests/load/target.py. Give --stop-timeout so
 that users finish their iteration when the time is up; otherwise Locust stops them mid-way and rows stay behind.
 
@@ -15,28 +16,22 @@ Locust monkey-patches the process with gevent: run this only in a process of its
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import os
 import threading
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from locust import User, constant, events, task
 
-from phenom_client import Attempt, PhenomClient
-from phenom_client.roundtrip import LIST_LIMIT
-from phenom_client.steps import describe
-from tests.load.records import LoadObject, UploadRecord, UserRecord, write_records
+from phenom_client import Attempt, EnvConfig, PhenomClient, SmokeCredentials
+from phenom_client.models import CreatedPhenom, DeletedPhenom, Phenom, PresignedUpload
+from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
+from phenom_client.steps import StepFailed, StepRecord, StepRunner, StepStatus
+from tests.load.records import UploadRecord, UserRecord, write_records
 from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
 
-T = TypeVar("T")
 REQUEST_TYPE = "phenom"
-
-
-class StepFailed(Exception):
-    """A step of the iteration failed and was reported to Locust as a failed request."""
 
 
 class LoadRun:
@@ -97,74 +92,80 @@ def _write_records(environment, **_) -> None:
         write_records(RUN.results_path, RUN.records)
 
 
+class RecordingClient(PhenomClient):
+    """A PhenomClient that copies what the API answers into one user's record, whether the round-trip's steps or its
+    cleanup made the call. A user's iterations run one after the other, so the last upload is the current one."""
+
+    def __init__(self, env: EnvConfig, credentials: SmokeCredentials, record: UserRecord) -> None:
+        # The round-trip attaches its steps' attempts to the steps; this observer sees its cleanup's.
+        super().__init__(env, credentials, on_attempt=self._count_failed)
+        self.record = record
+
+    def create_phenom(self, filenames: Sequence[str], **options) -> CreatedPhenom:
+        created = super().create_phenom(filenames, **options)
+        self.record.uploads.append(UploadRecord(created.phenom_id, created.uploads[0].key))
+        return created
+
+    def upload(self, upload: PresignedUpload, data: bytes) -> None:
+        super().upload(upload, data)
+        self.record.uploads[-1].sha256 = hashlib.sha256(data).hexdigest()
+
+    def get_phenoms(self, *, limit: int = 20) -> tuple[Phenom, ...]:
+        rows = super().get_phenoms(limit=limit)
+        self.record.seen_ids.update(row.id for row in rows)
+        current = self.record.uploads[-1] if self.record.uploads else None
+        if current is not None and not current.deleted and any(row.id == current.phenom_id for row in rows):
+            current.listed_to_owner = True
+        return rows
+
+    def download(self, signed_uri: str) -> bytes:
+        data = super().download(signed_uri)
+        self.record.uploads[-1].downloaded_sha256 = hashlib.sha256(data).hexdigest()
+        return data
+
+    def delete_phenom(self, phenom_id: str) -> DeletedPhenom:
+        answer = super().delete_phenom(phenom_id)
+        for upload in self.record.uploads:
+            if upload.phenom_id == phenom_id:
+                upload.deleted, upload.deleted_objects = True, answer.deleted_objects
+        return answer
+
+    def _count_failed(self, attempt: Attempt) -> None:
+        if not attempt.succeeded:
+            self.record.failed_attempts += 1
+
+
 class PhenomUser(User):
-    """Signs in once, then creates, uploads, lists, downloads and deletes one phenom per iteration, without pause."""
+    """Runs the smoke round-trip as one Cognito user, again and again without pause."""
 
     wait_time = constant(0)
 
     def on_start(self) -> None:
         assert RUN is not None, "the init event did not run: start this file with `python -m locust -f ...`"
         self.record = RUN.new_record()
-        self.phenom = PhenomClient(
-            RUN.target.env, RUN.target.credentials_for(self.record.user_number), on_attempt=self._count_failed_attempts
-        )
-        self.step("sign in", self.phenom.sign_in)
+        self.phenom = RecordingClient(RUN.target.env, RUN.target.credentials_for(self.record.user_number), self.record)
 
     def on_stop(self) -> None:
         self.phenom.close()
 
     @task
     def round_trip(self) -> None:
-        item = LoadObject.new()
-        upload: UploadRecord | None = None
-        try:
-            created = self.step("createPhenom", lambda: self.phenom.create_phenom([item.filename]))
-            upload = UploadRecord(created.phenom_id, created.uploads[0].key, item.sha256)
-            self.record.uploads.append(upload)
-            self.step("PUT upload", lambda: self.phenom.upload(created.uploads[0], item.content))
-            rows = self.step("getPhenoms", lambda: self.phenom.get_phenoms(limit=LIST_LIMIT))
-            self.record.seen_ids.update(row.id for row in rows)
-            row = next((row for row in rows if row.id == upload.phenom_id), None)
-            upload.listed_to_owner = row is not None
-            if row is not None and row.signed_uri:
-                data = self.step("GET download", lambda: self.phenom.download(row.signed_uri))
-                upload.downloaded_sha256 = LoadObject.digest(data)
-            self.delete(upload, "deletePhenom")
-        except StepFailed:
-            if upload is not None and not upload.deleted:
-                self.delete_quietly(upload)
+        outcome = run_roundtrip(self.phenom, StepRunner(ROUNDTRIP_STEPS, on_finished=self._report))
+        if outcome.cleanup and not outcome.deleted:
+            self.record.failures.append(f"cleanup: {outcome.cleanup}")
 
-    def delete(self, upload: UploadRecord, name: str) -> None:
-        answer = self.step(name, lambda: self.phenom.delete_phenom(upload.phenom_id))
-        upload.deleted, upload.deleted_objects = True, answer.deleted_objects
-
-    def delete_quietly(self, upload: UploadRecord) -> None:
-        with contextlib.suppress(StepFailed):
-            self.delete(upload, "deletePhenom (cleanup)")
-
-    def step(self, name: str, action: Callable[[], T]) -> T:
-        """`action()` reported to Locust as request `name`; StepFailed (after reporting) when it raises."""
-        started = time.perf_counter()
-        try:
-            result = action()
-        except Exception as error:  # noqa: BLE001 - every failure of a step is a failed request, whatever raised
-            message = describe(error)
-            self.record.failures.append(f"{name}: {message}")
-            self._fire(name, started, StepFailed(message))
-            raise StepFailed(message) from None
-        self._fire(name, started, None)
-        return result
-
-    def _fire(self, name: str, started: float, exception: Exception | None) -> None:
+    def _report(self, step: StepRecord) -> None:
+        """A finished step as a Locust request of its name and time; a failed step is a failed request."""
+        self.record.failed_attempts += sum(not attempt.succeeded for attempt in step.attempts)
+        failure = None
+        if step.status is StepStatus.FAILED:
+            self.record.failures.append(f"{step.name}: {step.error}")
+            failure = StepFailed(step.error)
         self.environment.events.request.fire(
             request_type=REQUEST_TYPE,
-            name=name,
-            response_time=(time.perf_counter() - started) * 1000,
+            name=step.name,
+            response_time=step.ms,
             response_length=0,
-            exception=exception,
+            exception=failure,
             context={"user": self.record.user_number},
         )
-
-    def _count_failed_attempts(self, attempt: Attempt) -> None:
-        if not attempt.succeeded:
-            self.record.failed_attempts += 1

@@ -6,51 +6,20 @@ The records hold ids, keys and digests only, never a token, password or presigne
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import uuid
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-
-TEST_DATA_PREFIX = "phenom-load-"
-
-
-@dataclass(frozen=True)
-class LoadObject:
-    """The file one iteration uploads: name and bytes are unique and recognisable (`phenom-load-...`)."""
-
-    run_id: str
-
-    @classmethod
-    def new(cls) -> LoadObject:
-        return cls(f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:12]}")
-
-    @property
-    def filename(self) -> str:
-        return f"{TEST_DATA_PREFIX}{self.run_id}.txt"
-
-    @property
-    def content(self) -> bytes:
-        return f"Phenom load test object {self.run_id}; written and deleted by tests/load; safe to delete.\n".encode()
-
-    @property
-    def sha256(self) -> str:
-        return self.digest(self.content)
-
-    @staticmethod
-    def digest(data: bytes) -> str:
-        return hashlib.sha256(data).hexdigest()
 
 
 @dataclass
 class UploadRecord:
-    """One createPhenom -> PUT -> getPhenoms -> GET -> deletePhenom iteration and what each check found."""
+    """One round-trip's phenom, as the API answered: its id and key, the sha256 of the bytes PUT and of the bytes the
+    signed_uri gave back, whether getPhenoms listed it to its owner, and deletePhenom's answer."""
 
     phenom_id: str
     key: str
-    sha256: str
+    sha256: str | None = None
     listed_to_owner: bool = False
     downloaded_sha256: str | None = None
     deleted: bool = False
@@ -58,7 +27,7 @@ class UploadRecord:
 
     @property
     def bytes_matched(self) -> bool:
-        return self.downloaded_sha256 == self.sha256
+        return self.sha256 is not None and self.downloaded_sha256 == self.sha256
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """Under concurrent load on the local stack every create lands once, is seen by its owner only, and is removed whole.
 
 One headless Locust run (the `locust_run` fixture: 20 simulated users, each its own Cognito user, for 30 s, each
-looping createPhenom -> PUT -> getPhenoms -> GET -> deletePhenom); every test checks one property of what it did.
+looping the smoke round-trip: sign in -> createPhenom -> upload -> getPhenoms -> download -> deletePhenom); every
+test checks one property of what it did.
 Run with `make load` (`pytest -m load`); the default run leaves it out.
 """
 

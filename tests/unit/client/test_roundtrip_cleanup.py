@@ -48,7 +48,7 @@ class FakeClient:
         )
 
     def _store(self, filenames) -> None:
-        media = tuple(PhenomMedia(name, i, f"k{i}", "pending", "get-url") for i, name in enumerate(filenames))
+        media = tuple(PhenomMedia(name, f"k{i}", i, "pending", "get-url") for i, name in enumerate(filenames))
         self.rows[PHENOM_ID] = Phenom(PHENOM_ID, 0.0, 0.0, "image", "now", "get-url", media)
 
     def upload(self, upload, data: bytes) -> None:

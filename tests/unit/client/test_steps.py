@@ -64,6 +64,24 @@ def test_a_step_after_a_failure_is_not_run(runner):
     assert called == []
 
 
+def test_each_step_that_ran_is_handed_to_on_finished_once_it_is_done():
+    # GIVEN a runner that hands finished steps to an observer (as the load test reports them to Locust)
+    finished = []
+    runner = StepRunner(ROUNDTRIP_STEPS, clock=Ticker(), on_finished=lambda record: finished.append(record))
+    # WHEN sign in passes, createPhenom fails and upload is then not run
+    runner.run("sign in", lambda: None)
+    with pytest.raises(StepFailed):
+        runner.run("createPhenom", refuse_put)
+    with pytest.raises(StepFailed):
+        runner.run("upload", lambda: None)
+    # THEN the observer saw the two steps that ran, timed and with their outcome, and not the one that did not run
+    assert [(record.name, record.status, record.ms) for record in finished] == [
+        ("sign in", StepStatus.PASSED, 250.0),
+        ("createPhenom", StepStatus.FAILED, 250.0),
+    ]
+    assert finished[1].error == "PUT returned 403 SignatureDoesNotMatch"
+
+
 def test_steps_must_run_in_their_declared_order(runner):
     with pytest.raises(ValueError, match="cannot run before sign in"):
         runner.run("createPhenom", lambda: None)
