@@ -25,13 +25,13 @@ from typing import TypeVar
 from lambdas.registry import ACTION_HANDLER, LAMBDAS
 from phenom_stack import names
 from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
-from phenom_stack.aws_clients import aws_client
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
-from phenom_stack.endpoints import LocalStack
 from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
+from phenom_stack.local_stack import LocalStack
+from phenom_stack.moto_clients import moto_client
 from phenom_stack.moto_server import moto_url, start_moto_server
 from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
 
@@ -100,9 +100,9 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         )
 
         # Made while moto starts: a client loads its service model, which takes a while and needs no server.
-        cognito = aws_client("cognito-idp", aws_endpoint_url)
-        s3 = aws_client("s3", aws_endpoint_url)
-        secretsmanager = aws_client("secretsmanager", aws_endpoint_url)
+        cognito = moto_client("cognito-idp", aws_endpoint_url)
+        s3 = moto_client("s3", aws_endpoint_url)
+        secretsmanager = moto_client("secretsmanager", aws_endpoint_url)
         moto.result()
         pool = clock.time("cognito", create_cognito, cognito, triggers)
         media_bucket = clock.time("s3", create_media_bucket, s3)

@@ -51,7 +51,7 @@ def by_name(function: LambdaFunction) -> str:
     return function.package
 
 
-def cognito_triggers(stack: ModuleInstance) -> dict[str, str]:
+def terraform_triggers(stack: ModuleInstance) -> dict[str, str]:
     """LambdaConfig key (Cognito API spelling, PreTokenGeneration) -> the Lambda module Terraform points it at."""
     cognito = stack.module("cognito")
     lambda_config = cognito.config.resource("aws_cognito_user_pool", "this")["lambda_config"][0]
@@ -81,7 +81,7 @@ def terraform_fields(stack: ModuleInstance, function: LambdaFunction) -> dict[st
         "memory_mb": resource["memory_size"],
         "function_url": module.variable("function_url_enabled"),
         "cognito_triggers": sorted(
-            key for key, package in cognito_triggers(stack).items() if package == function.package
+            key for key, package in terraform_triggers(stack).items() if package == function.package
         ),
     }
 

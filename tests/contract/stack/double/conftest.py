@@ -15,9 +15,9 @@ import pytest
 from phenom_stack.double import HasuraDouble
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json
 from phenom_stack.postgres import EmbeddedPostgres
-from tests.contract.stack.double.action_handler import ScriptedActionHandler
-from tests.contract.stack.double.endpoints import DoubleEndpoints
+from tests.contract.stack.double.double_endpoints import DoubleEndpoints
 from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE, ISSUER, JWKS_PATH, KEY_ID, jwt_config
+from tests.contract.stack.double.scripted_action_handler import ScriptedActionHandler
 from tests.kit.loopback_http import LoopbackServer, Reply
 from tests.kit.tokens import SigningKey, jwks, new_signing_key, signed_token
 
