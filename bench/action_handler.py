@@ -31,8 +31,8 @@ from raw_api import cognito_client, id_token
 from stack_process import running_stack
 from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, percentile, timed_process
 
+from lambdas.registry import ACTION_HANDLER
 from phenom_client import PhenomClient, SmokeCredentials, load_environment
-from phenom_stack.lambda_functions import ACTION_HANDLER
 from phenom_stack.lambda_processes import runtime_environment
 
 ACTIONS = ("createPhenom", "getPhenoms")

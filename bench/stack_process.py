@@ -21,7 +21,7 @@ from typing import Any
 
 from timing import PYTHON, REPO_ROOT, BenchError, last_lines
 
-from phenom_stack.endpoints import LocalStack
+from phenom_stack.local_stack import LocalStack
 
 STACK_COMMAND = (str(Path(PYTHON).with_name("phenom-stack")), "up", "--json", "--stack", "hermetic")
 READY_TIMEOUT_SECONDS = 120.0

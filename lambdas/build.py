@@ -14,11 +14,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from lambdas.registry import LAMBDAS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent
 DEFAULT_OUT_DIR = REPO_ROOT / "dist" / "lambdas"
 DEFAULT_CACHE_DIR = REPO_ROOT / "dist" / ".cache"
-LAMBDA_NAMES = ("action_handler", "cognito_trigger", "cognito_sync_users")
+LAMBDA_NAMES = tuple(function.package for function in LAMBDAS)
+# Every Lambda imports these besides its own package: its config reads its variable names from the registry.
+SHARED_SOURCES = ("__init__.py", "registry.py")
 REQUIREMENTS_FILE = "requirements.txt"
 # The Lambda python3.12 runtime (Amazon Linux 2023, x86_64).
 PIP_PLATFORM_ARGS = (
@@ -145,8 +149,9 @@ def _pip_install(requirements: Path, target: Path) -> None:
 
 
 def _source_files(name: str) -> Iterator[tuple[str, Path]]:
-    """(archive name, file) for lambdas/__init__.py, lambdas/shared/ and lambdas/<name>/."""
-    yield "lambdas/__init__.py", PACKAGE_DIR / "__init__.py"
+    """(archive name, file) for lambdas/__init__.py, lambdas/registry.py, lambdas/shared/ and lambdas/<name>/."""
+    for filename in SHARED_SOURCES:
+        yield f"lambdas/{filename}", PACKAGE_DIR / filename
     for part in ("shared", name):
         yield from (
             (archive_name, path)

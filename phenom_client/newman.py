@@ -11,7 +11,7 @@ import os
 import shutil
 from pathlib import Path
 
-from phenom_stack.endpoints import LocalStack
+from phenom_stack.local_stack import LocalStack
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 POSTMAN_DIR = REPO_ROOT / "hasura" / "postman"

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from phenom_stack import names
-from phenom_stack.endpoints import StackUser
+from phenom_stack.local_stack import StackUser
 
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
 # As infra/modules/cognito sets them.

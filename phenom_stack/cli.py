@@ -8,8 +8,8 @@ import sys
 import threading
 
 from phenom_stack.docker_engine import STACK_KINDS
-from phenom_stack.endpoints import LocalStack
 from phenom_stack.errors import StackError
+from phenom_stack.local_stack import LocalStack
 
 
 class Shutdown(BaseException):

@@ -8,9 +8,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from lambdas.registry import LambdaFunction
 from phenom_stack import names
 from phenom_stack.child_process import REPO_ROOT, start_child, wait_ready
-from phenom_stack.lambda_functions import LambdaFunction
 from phenom_stack.lambda_invoke import invoke_url
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
 from phenom_stack.postgres import free_port
@@ -25,35 +25,45 @@ class HostedFunction:
     log_path: Path
 
     @property
+    def name(self) -> str:
+        return names.function_name(self.function)
+
+    @property
+    def arn(self) -> str:
+        """The ARN a real deployment would give the function; the trigger wiring maps it to this host."""
+        return names.lambda_arn(self.name)
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def invoke_url(self) -> str:
-        return invoke_url(self.url, self.function.name)
+        return invoke_url(self.url, self.name)
 
     @property
     def function_url(self) -> str:
         return f"{self.url}/"
 
 
-def plan_lambda_hosts(functions: Iterable[LambdaFunction], log_dir: Path) -> dict[str, HostedFunction]:
-    """Where each function will be served, by name: a free loopback port chosen now, so others can be told its URLs
+def plan_lambda_hosts(functions: Iterable[LambdaFunction], log_dir: Path) -> dict[LambdaFunction, HostedFunction]:
+    """Where each function will be served: a free loopback port chosen now, so others can be told its URLs
     (the engine its Function URL, moto its Invoke API) before it starts."""
     return {
-        function.name: HostedFunction(function, free_port(), log_dir / f"{function.name}.log") for function in functions
+        function: HostedFunction(function, free_port(), log_dir / f"{names.function_name(function)}.log")
+        for function in functions
     }
 
 
 def runtime_environment(function: LambdaFunction, deployment: Mapping[str, str], aws_endpoint_url: str) -> dict:
     """Exactly what the function sees in AWS: Terraform's variables, the runtime's, and the endpoint override."""
     return {
-        **function.environment(deployment),
+        **function.environment_values(deployment),
         "AWS_REGION": names.REGION,
         "AWS_DEFAULT_REGION": names.REGION,
         "AWS_ENDPOINT_URL": aws_endpoint_url,
         **DUMMY_CREDENTIALS,
-        "AWS_LAMBDA_FUNCTION_NAME": function.name,
+        "AWS_LAMBDA_FUNCTION_NAME": names.function_name(function),
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_mb),
         # A Lambda has no AWS config files; the developer's own (profiles, endpoints) must not leak in.
@@ -80,7 +90,7 @@ def start_lambda_hosts(
         arguments = [
             function.handler,
             "--name",
-            function.name,
+            host.name,
             "--timeout",
             str(function.timeout_seconds),
             "--memory",
@@ -102,7 +112,7 @@ def start_lambda_hosts(
         wait_ready(
             process,
             host.log_path,
-            f"Lambda host for {host.function.name} ({host.function.handler})",
-            f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.function.name} "
+            f"Lambda host for {host.name} ({host.function.handler})",
+            f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.name} "
             f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
         )

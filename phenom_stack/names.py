@@ -1,5 +1,9 @@
 """Names of the local stack's resources: the environment `local`, named like prod and dev (`phenom-<env>-...`)."""
 
+from __future__ import annotations
+
+from lambdas.registry import LambdaFunction
+
 ENVIRONMENT = "local"
 REGION = "us-east-1"
 # moto's default account; the fake Lambda ARNs in the pool's LambdaConfig carry it like real ARNs do.
@@ -12,9 +16,10 @@ MEDIA_BUCKET = f"{PREFIX}-media-storage"
 APP_SECRETS_ID = f"{PREFIX}-app-secrets"
 SMOKE_SECRET_ID = f"{PREFIX}-smoke-credentials"
 
-ACTION_HANDLER_FUNCTION = f"{PREFIX}-hasura-action-phenom-handler"
-COGNITO_TRIGGER_FUNCTION = f"{PREFIX}-hasura-cognito-trigger"
-COGNITO_SYNC_USERS_FUNCTION = f"{PREFIX}-hasura-cognito-sync-users"
+
+def function_name(function: LambdaFunction) -> str:
+    """The function's name in the local environment, made from the registry's suffix as Terraform makes prod's."""
+    return function.function_name(PREFIX)
 
 
 def lambda_arn(function_name: str) -> str:

@@ -22,26 +22,20 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from lambdas.registry import ACTION_HANDLER, LAMBDAS
 from phenom_stack import names
 from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
-from phenom_stack.aws_clients import aws_client
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
-from phenom_stack.endpoints import LocalStack
 from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
-from phenom_stack.lambda_functions import ACTION_HANDLER, COGNITO_SYNC_USERS, COGNITO_TRIGGER, FUNCTIONS
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
+from phenom_stack.local_stack import LocalStack
+from phenom_stack.moto_clients import moto_client
 from phenom_stack.moto_server import moto_url, start_moto_server
 from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
-# The pool's LambdaConfig, as Terraform wires the triggers in prod.
-TRIGGERS = {
-    "PreTokenGeneration": COGNITO_TRIGGER.arn,
-    "PostConfirmation": COGNITO_SYNC_USERS.arn,
-    "PostAuthentication": COGNITO_SYNC_USERS.arn,
-}
 
 T = TypeVar("T")
 
@@ -84,9 +78,11 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
 
         engine_port, moto_port = free_port(), free_port()
         aws_endpoint_url = moto_url(moto_port)
-        hosted = plan_lambda_hosts(FUNCTIONS, workdir)
+        hosted = plan_lambda_hosts(LAMBDAS, workdir)
         # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
-        wiring = {host.function.arn: host.invoke_url for host in hosted.values()}
+        wiring = {host.arn: host.invoke_url for host in hosted.values()}
+        # The pool's LambdaConfig, as Terraform wires the triggers in prod.
+        triggers = {trigger: host.arn for host in hosted.values() for trigger in host.function.cognito_triggers}
         moto = _in_background(background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, workdir)
         deployment = {
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
@@ -104,11 +100,11 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         )
 
         # Made while moto starts: a client loads its service model, which takes a while and needs no server.
-        cognito = aws_client("cognito-idp", aws_endpoint_url)
-        s3 = aws_client("s3", aws_endpoint_url)
-        secretsmanager = aws_client("secretsmanager", aws_endpoint_url)
+        cognito = moto_client("cognito-idp", aws_endpoint_url)
+        s3 = moto_client("s3", aws_endpoint_url)
+        secretsmanager = moto_client("secretsmanager", aws_endpoint_url)
         moto.result()
-        pool = clock.time("cognito", create_cognito, cognito, TRIGGERS)
+        pool = clock.time("cognito", create_cognito, cognito, triggers)
         media_bucket = clock.time("s3", create_media_bucket, s3)
         action_host = _in_background(
             background,
@@ -116,7 +112,7 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             clock,
             "action_host",
             start_lambda_hosts,
-            [hosted[ACTION_HANDLER.name]],
+            [hosted[ACTION_HANDLER]],
             {
                 **deployment,
                 "MEDIA_BUCKET": media_bucket,
@@ -135,7 +131,7 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         admin_secret = secrets.token_urlsafe(32)
         clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
 
-        action_url = hosted[ACTION_HANDLER.name].function_url
+        action_url = hosted[ACTION_HANDLER].function_url
         engine = clock.time(
             "hasura",
             start_engine,

@@ -5,17 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from lambdas.registry import ACTION_HANDLER
 from lambdas.shared.config import ConfigError, read_optional_env, read_required_env
-
-REQUIRED_ENV = (
-    "APP_SECRETS_ID",
-    "MEDIA_BUCKET",
-    "HASURA_GRAPHQL_URL",
-    "COGNITO_USER_POOL_ID",
-    "COGNITO_APP_CLIENT_ID",
-)
-# AWS_ENDPOINT_URL points local runs at moto; boto3 reads it itself, the JWKS URL is derived from it here.
-OPTIONAL_ENV = ("AWS_ENDPOINT_URL",)
 
 _USER_POOL_ID = re.compile(r"^(?P<region>[a-z]{2}(-[a-z]+)+-\d+)_[A-Za-z0-9]+$")
 
@@ -53,7 +44,7 @@ class ActionConfig:
 
 def load_config() -> ActionConfig:
     """The config from the environment; raises MissingEnvironmentVariable naming the first unset variable."""
-    env = read_required_env(REQUIRED_ENV)
+    env = read_required_env(ACTION_HANDLER.environment)
     return ActionConfig(
         app_secrets_id=env["APP_SECRETS_ID"],
         media_bucket=env["MEDIA_BUCKET"],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from lambdas.shared.config import HASURA_ACCESS_ENV, load_hasura_access_config
+from lambdas.registry import COGNITO_TRIGGER
+from lambdas.shared.config import HasuraAccessConfig, load_hasura_access_config
 
-REQUIRED_ENV = HASURA_ACCESS_ENV
-OPTIONAL_ENV: tuple[str, ...] = ()
-load_config = load_hasura_access_config
+
+def load_config() -> HasuraAccessConfig:
+    """The config from the variables the registry names; raises MissingEnvironmentVariable for the first unset one."""
+    return load_hasura_access_config(COGNITO_TRIGGER.environment)

@@ -37,10 +37,6 @@ def read_optional_env(name: str) -> str | None:
     return os.environ.get(name, "").strip() or None
 
 
-# Both Cognito triggers read exactly these, so their config modules share one reader.
-HASURA_ACCESS_ENV = ("APP_SECRETS_ID", "HASURA_GRAPHQL_URL")
-
-
 @dataclass(frozen=True)
 class HasuraAccessConfig:
     """Where the admin secret lives and which Hasura endpoint it opens (the triggers' whole config)."""
@@ -49,7 +45,8 @@ class HasuraAccessConfig:
     graphql_url: str
 
 
-def load_hasura_access_config() -> HasuraAccessConfig:
-    """The config from the environment; raises MissingEnvironmentVariable naming the first unset variable."""
-    env = read_required_env(HASURA_ACCESS_ENV)
+def load_hasura_access_config(names: Sequence[str]) -> HasuraAccessConfig:
+    """The config from the variables `names` (a trigger's, which include APP_SECRETS_ID and HASURA_GRAPHQL_URL);
+    raises MissingEnvironmentVariable naming the first unset one. Both Cognito triggers read their config this way."""
+    env = read_required_env(names)
     return HasuraAccessConfig(app_secrets_id=env["APP_SECRETS_ID"], graphql_url=env["HASURA_GRAPHQL_URL"])

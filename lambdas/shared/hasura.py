@@ -16,7 +16,7 @@ from lambdas.shared.aws import ClientSettings
 DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
-class HasuraError(Exception):
+class HasuraCallError(Exception):
     """A call to Hasura failed; `code` is Hasura's errors[].extensions.code or a transport code."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -25,11 +25,11 @@ class HasuraError(Exception):
         self.message = message
 
 
-class HasuraGraphQLError(HasuraError):
+class HasuraGraphQLError(HasuraCallError):
     """Hasura answered with an `errors` array (first error's code and message kept)."""
 
 
-class HasuraTransportError(HasuraError):
+class HasuraTransportError(HasuraCallError):
     """Hasura could not be reached or did not answer with GraphQL JSON; check HASURA_GRAPHQL_URL and the network."""
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import requests
 
@@ -65,6 +66,18 @@ def outgoing_headers(action: Action, client_headers: list[tuple[str, str]]) -> d
     return dict(merged.values())
 
 
+def action_request_body(
+    name: str, action_input: dict, session_variables: dict[str, str], request_query: str
+) -> dict[str, Any]:
+    """The body Hasura POSTs to a synchronous action's handler (facts §1.1)."""
+    return {
+        "action": {"name": name},
+        "input": action_input,
+        "session_variables": session_variables,
+        "request_query": request_query,
+    }
+
+
 def _internal(error: str, request: dict, response=None, body=None) -> dict:
     internal = {"error": error, "request": request}
     if response is not None:
@@ -86,12 +99,7 @@ class ActionCaller:
 
     def call(self, walk: Walk, action: Action, selected: Selected, args: dict):
         """The projected result of `action`, or the HasuraError Hasura would answer."""
-        payload = {
-            "action": {"name": action.name},
-            "input": args,
-            "session_variables": self.session,
-            "request_query": self.query_text,
-        }
+        payload = action_request_body(action.name, args, self.session, self.query_text)
         request = {"url": action.handler, "body": payload}
         try:
             response = requests.post(

@@ -11,7 +11,7 @@ import jwt
 
 from phenom_stack.double.access import ADMIN_ROLE
 from phenom_stack.double.errors import HasuraError
-from phenom_stack.double.jwks import JwksCache, JwksUnavailable, SigningKey
+from phenom_stack.double.jwks import JwksCache, JwksUnavailable, PublishedKey
 
 ALLOWED_ROLES = "x-hasura-allowed-roles"
 DEFAULT_ROLE = "x-hasura-default-role"
@@ -188,7 +188,7 @@ class Authenticator:
         return Session(role, {**claims, ROLE: role})
 
 
-def _usable(key: SigningKey, algorithm) -> bool:
+def _usable(key: PublishedKey, algorithm) -> bool:
     if not isinstance(algorithm, str) or KEY_TYPES_FOR_ALGORITHM.get(algorithm[:2]) != key.jwk.key_type:
         return False
     return key.declared_algorithm is None or key.declared_algorithm == algorithm

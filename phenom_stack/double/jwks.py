@@ -16,8 +16,8 @@ RETRY_AFTER_FAILURE_SECONDS = 60
 MIN_REFRESH_SECONDS = 1
 
 
-class SigningKey(NamedTuple):
-    """A key of the set and the `alg` its JWK declares (None when it declares none)."""
+class PublishedKey(NamedTuple):
+    """A public key the JWKS publishes and the `alg` its JWK declares (None when it declares none)."""
 
     declared_algorithm: str | None
     jwk: jwt.PyJWK
@@ -49,11 +49,11 @@ class JwksCache:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._keys: list[SigningKey] | None = None
+        self._keys: list[PublishedKey] | None = None
         self._refresh_at: float | None = None
         self._lock = threading.Lock()
 
-    def keys(self) -> list[SigningKey]:
+    def keys(self) -> list[PublishedKey]:
         """The current keys; raises JwksUnavailable when none were ever fetched."""
         if self._fresh():
             return self._keys
@@ -70,7 +70,7 @@ class JwksCache:
         try:
             response = requests.get(self.url, timeout=FETCH_TIMEOUT_SECONDS)
             response.raise_for_status()
-            keys = [SigningKey(key.get("alg"), jwt.PyJWK(key)) for key in response.json()["keys"] if _supported(key)]
+            keys = [PublishedKey(key.get("alg"), jwt.PyJWK(key)) for key in response.json()["keys"] if _supported(key)]
         except (requests.RequestException, ValueError, KeyError, jwt.PyJWKError) as error:
             self._refresh_at = time.monotonic() + RETRY_AFTER_FAILURE_SECONDS
             if self._keys is None:

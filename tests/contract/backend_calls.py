@@ -7,11 +7,10 @@ from typing import Any
 
 import requests
 
+from phenom_stack.double.actions import ENGINE_USER_AGENT, action_request_body
 from tests.contract.sign_in import SignedInUser
 
 HTTP_TIMEOUT_SECONDS = 15
-# What a real engine sends as User-Agent on action calls; the handler must not depend on it.
-HASURA_USER_AGENT = "hasura-graphql-engine/v2.48.5"
 
 
 def bearer(token: str) -> str:
@@ -21,16 +20,6 @@ def bearer(token: str) -> str:
 def session_variables_of(sub: str) -> dict[str, str]:
     """What Hasura puts in an action body for a JWT of role user with this sub."""
     return {"x-hasura-role": "user", "x-hasura-user-id": sub}
-
-
-def hasura_action_body(action: str, arguments: dict[str, Any], session_variables: dict[str, str]) -> dict[str, Any]:
-    """The body Hasura POSTs to a synchronous action handler (hasura-aws-facts.md 1.1)."""
-    return {
-        "action": {"name": action},
-        "input": arguments,
-        "session_variables": session_variables,
-        "request_query": f"{{ {action} }}",
-    }
 
 
 def post_to_function_url(
@@ -43,12 +32,14 @@ def post_to_function_url(
 ) -> requests.Response:
     """Call the handler directly, as Hasura does with forward_client_headers: true."""
     return post_raw_to_function_url(
-        action_url, json.dumps(hasura_action_body(action, arguments, session_variables)), authorization
+        action_url,
+        json.dumps(action_request_body(action, arguments, session_variables, f"{{ {action} }}")),
+        authorization,
     )
 
 
 def post_raw_to_function_url(action_url: str, body: str, authorization: str | None) -> requests.Response:
-    headers = {"Content-Type": "application/json", "User-Agent": HASURA_USER_AGENT}
+    headers = {"Content-Type": "application/json", "User-Agent": ENGINE_USER_AGENT}
     if authorization is not None:
         headers["Authorization"] = authorization
     return requests.post(action_url, data=body.encode(), headers=headers, timeout=HTTP_TIMEOUT_SECONDS)

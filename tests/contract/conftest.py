@@ -12,7 +12,7 @@ import requests
 from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from phenom_stack.endpoints import LocalStack
+from phenom_stack.local_stack import LocalStack
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import SignedInUser, sign_in_stack_user
 from tests.contract.state import changes_made_by

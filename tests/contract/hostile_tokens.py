@@ -4,75 +4,44 @@ where a valid signature is part of the trick."""
 from __future__ import annotations
 
 import functools
-import gzip
-import hashlib
-import hmac
-import json
 import time
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
-
-import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from jwt.algorithms import RSAAlgorithm
-from jwt.utils import base64url_encode
 
 from tests.contract.backend_calls import bearer
 from tests.contract.sign_in import SignedInUser, unverified_claims
+from tests.kit.tokens import (
+    MOTO_KID,
+    SigningKey,
+    hs256_with_public_key,
+    moto_signing_key,
+    new_signing_key,
+    signed_token,
+    unsigned_token,
+)
 
-MOTO_KID = "dummy"
 ONE_HOUR = 3600
 
 
 @functools.cache
-def moto_signing_key() -> rsa.RSAPrivateKey:
-    """The RSA key moto signs every Cognito token with (shipped in the moto package, kid "dummy")."""
-    packed = (resources.files("moto.cognitoidp") / "resources" / "jwks-private.json.gz").read_bytes()
-    return RSAAlgorithm.from_jwk(json.loads(gzip.decompress(packed)))
+def foreign_signing_key() -> SigningKey:
+    """An RSA key that no JWKS publishes, under moto's kid: signatures made with it must never verify."""
+    return new_signing_key(MOTO_KID)
 
 
-@functools.cache
-def foreign_signing_key() -> rsa.RSAPrivateKey:
-    """An RSA key that no JWKS publishes: signatures made with it must never verify."""
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def moto_public_key_pem() -> bytes:
-    return (
-        moto_signing_key()
-        .public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-    )
-
-
-def mint(claims: dict[str, Any], *, key: rsa.RSAPrivateKey | None = None, kid: str = MOTO_KID) -> str:
+def mint(claims: dict[str, Any], *, key: SigningKey | None = None, kid: str = MOTO_KID) -> str:
     """An RS256 token with moto's header shape ({kid, alg}, no typ), signed with moto's key unless told."""
-    return jwt.encode(claims, key or moto_signing_key(), algorithm="RS256", headers={"kid": kid, "typ": None})
-
-
-def _compact(header: dict[str, Any], claims: dict[str, Any]) -> bytes:
-    def encode(part: dict[str, Any]) -> bytes:
-        return base64url_encode(json.dumps(part, separators=(",", ":")).encode())
-
-    return encode(header) + b"." + encode(claims)
+    return signed_token(key or moto_signing_key(), claims, headers={"kid": kid, "typ": None})
 
 
 def mint_unsigned(claims: dict[str, Any]) -> str:
     """`alg: none` with an empty signature, kid kept so only the algorithm differs from a real token."""
-    return (_compact({"alg": "none", "kid": MOTO_KID}, claims) + b".").decode()
+    return unsigned_token(claims, MOTO_KID, typ=None)
 
 
 def mint_hs256_with_public_key(claims: dict[str, Any]) -> str:
-    """HS256 keyed with the published RSA public key (PEM): the classic algorithm-confusion forgery.
-
-    PyJWT refuses a PEM as an HMAC secret, which is the very mistake this token probes for, so it is
-    assembled by hand.
-    """
-    signing_input = _compact({"alg": "HS256", "kid": MOTO_KID}, claims)
-    signature = hmac.new(moto_public_key_pem(), signing_input, hashlib.sha256).digest()
-    return (signing_input + b"." + base64url_encode(signature)).decode()
+    """HS256 keyed with moto's published RSA public key (PEM): the classic algorithm-confusion forgery."""
+    return hs256_with_public_key(moto_signing_key(), claims, typ=None)
 
 
 def _with(claims: dict[str, Any], **changes: Any) -> dict[str, Any]:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import json
-import uuid
 from types import SimpleNamespace
 from typing import Any
 
+from werkzeug.test import EnvironBuilder
+
 from lambdas.action_handler import handler as action_handler
+from phenom_stack.double.actions import ENGINE_USER_AGENT, action_request_body
+from phenom_stack.function_url import request_event
 from tests.kit.tokens import APP_CLIENT_ID, USER_POOL_ID
 
 DEFAULT_REQUEST_ID = "unit-request-1"
@@ -26,33 +28,25 @@ def lambda_context(request_id: str = DEFAULT_REQUEST_ID, seconds_left: float = 3
 def action_body(
     name: str, action_input: dict[str, Any], session_variables: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """A Hasura action request body."""
-    return {
-        "action": {"name": name},
-        "input": action_input,
-        "session_variables": session_variables or {"x-hasura-role": "user"},
-        "request_query": f"mutation {{ {name} }}",
-    }
+    """A Hasura action request body, as the engine double builds it (role user unless told)."""
+    return action_request_body(
+        name, action_input, session_variables or {"x-hasura-role": "user"}, f"mutation {{ {name} }}"
+    )
 
 
 def function_url_event(
-    body: dict[str, Any] | str, token: str | None = None, *, base64_body: bool = False
+    body: dict[str, Any] | str, token: str | None = None, *, content_type: str = "application/json"
 ) -> dict[str, Any]:
-    """A Function URL event carrying `body`, with `Authorization: Bearer <token>` when a token is given."""
+    """The Function URL event of Hasura POSTing `body` (with `Authorization: Bearer <token>` when a token is given),
+    built by the local Lambda host's builder; a binary content type makes the body arrive base64-encoded."""
     raw = body if isinstance(body, str) else json.dumps(body)
-    headers = {"content-type": "application/json", "user-agent": "hasura-graphql-engine/v2.48.5"}
+    headers = {"Content-Type": content_type, "User-Agent": ENGINE_USER_AGENT}
     if token is not None:
-        headers["authorization"] = f"Bearer {token}"
-    return {
-        "version": "2.0",
-        "routeKey": "$default",
-        "rawPath": "/",
-        "rawQueryString": "",
-        "headers": headers,
-        "requestContext": {"requestId": str(uuid.uuid4()), "http": {"method": "POST", "path": "/"}},
-        "body": base64.b64encode(raw.encode()).decode() if base64_body else raw,
-        "isBase64Encoded": base64_body,
-    }
+        headers["Authorization"] = f"Bearer {token}"
+    request = EnvironBuilder(
+        path="/", method="POST", headers=headers, data=raw.encode(), environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    ).get_request()
+    return request_event(request)
 
 
 def cognito_event(

@@ -1,20 +1,27 @@
-"""RSA keys generated per test session and Cognito-shaped ID tokens signed with them (plus forged ones)."""
+"""The one token-minting kit of the tests: RSA signing keys (generated per session, or moto's own), the JWKS that
+publishes them, Cognito-shaped ID tokens signed with them, and forged ones."""
 
 from __future__ import annotations
 
-import base64
+import functools
+import gzip
 import hashlib
 import hmac
 import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from jwt.utils import base64url_encode
 
+# The kid moto publishes its one signing key under.
+MOTO_KID = "dummy"
 USER_POOL_ID = "us-east-1_UnitTests1"
 APP_CLIENT_ID = "unit-test-app-client"
 ISSUER = f"https://cognito-idp.us-east-1.amazonaws.com/{USER_POOL_ID}"
@@ -30,7 +37,7 @@ class SigningKey:
 
     @property
     def public_jwk(self) -> dict[str, Any]:
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key()))
+        jwk = json.loads(RSAAlgorithm.to_jwk(self.private_key.public_key()))
         return {**jwk, "kid": self.kid, "alg": "RS256", "use": "sig"}
 
     @property
@@ -50,10 +57,19 @@ class MintedToken:
 
 
 def new_signing_key(kid: str) -> SigningKey:
+    """A fresh 2048-bit RSA key, published (when a test publishes it) under `kid`."""
     return SigningKey(kid=kid, private_key=rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
 
+@functools.cache
+def moto_signing_key() -> SigningKey:
+    """The RSA key moto signs every Cognito token with (shipped in the moto package, kid "dummy")."""
+    packed = (resources.files("moto.cognitoidp") / "resources" / "jwks-private.json.gz").read_bytes()
+    return SigningKey(kid=MOTO_KID, private_key=RSAAlgorithm.from_jwk(json.loads(gzip.decompress(packed))))
+
+
 def jwks(*keys: SigningKey) -> dict[str, Any]:
+    """The JWKS document publishing `keys`."""
     return {"keys": [key.public_jwk for key in keys]}
 
 
@@ -81,21 +97,25 @@ def signed_token(key: SigningKey, claims: dict[str, Any], headers: dict[str, Any
     )
 
 
-def unsigned_token(claims: dict[str, Any], kid: str) -> str:
-    """A token with `alg: none` and an empty signature."""
-    return f"{_segment({'alg': 'none', 'typ': 'JWT', 'kid': kid})}.{_segment(claims)}."
+def unsigned_token(claims: dict[str, Any], kid: str, *, typ: str | None = "JWT") -> str:
+    """A token with `alg: none` and an empty signature; typ None leaves typ out of the header, as moto does."""
+    return f"{_segment(_header('none', kid, typ))}.{_segment(claims)}."
 
 
-def hs256_with_public_key(key: SigningKey, claims: dict[str, Any]) -> str:
-    """The key-confusion forgery: HS256 whose HMAC secret is the pool's public key PEM."""
-    signing_input = f"{_segment({'alg': 'HS256', 'typ': 'JWT', 'kid': key.kid})}.{_segment(claims)}"
+def hs256_with_public_key(key: SigningKey, claims: dict[str, Any], *, typ: str | None = "JWT") -> str:
+    """The key-confusion forgery: HS256 whose HMAC secret is the pool's public key PEM.
+
+    PyJWT refuses a PEM as an HMAC secret, which is the very mistake this token probes for, so it is
+    assembled by hand.
+    """
+    signing_input = f"{_segment(_header('HS256', key.kid, typ))}.{_segment(claims)}"
     signature = hmac.new(key.public_pem, signing_input.encode(), hashlib.sha256).digest()
-    return f"{signing_input}.{_b64url(signature)}"
+    return f"{signing_input}.{base64url_encode(signature).decode()}"
+
+
+def _header(algorithm: str, kid: str, typ: str | None) -> dict[str, str]:
+    return {"alg": algorithm, **({"typ": typ} if typ else {}), "kid": kid}
 
 
 def _segment(document: dict[str, Any]) -> str:
-    return _b64url(json.dumps(document).encode())
-
-
-def _b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+    return base64url_encode(json.dumps(document, separators=(",", ":")).encode()).decode()

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 
 from phenom_stack.aws_bootstrap import confirmed_user
-from phenom_stack.endpoints import LocalStack, StackUser
+from phenom_stack.local_stack import LocalStack, StackUser
 from tests.load import leftovers
 from tests.load.locust_process import LocustRun, run_locust
 from tests.plugins.load import LOCUST_RUN, RUN_SECONDS, SIMULATED_USERS

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phenom_client.redaction import redact
-from phenom_stack.endpoints import StackUser
+from phenom_stack.local_stack import StackUser
 from tests.load.locust_stats import StepStats, read_stats
 from tests.load.records import UploadRecord, UserRecord, read_records
 from tests.load.target import RESULTS_VARIABLE, STACK_FIELDS, STACK_FILE_VARIABLE, USERS_VARIABLE

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from phenom_stack.docker_engine import NO_DOCKER_ENGINE_REASON, docker_engine_answers, resolve_stack_kind
-from phenom_stack.endpoints import LocalStack, StackUser
 from phenom_stack.errors import DockerUnavailableError
+from phenom_stack.local_stack import LocalStack, StackUser
 
 STARTED_STACK = pytest.StashKey[LocalStack]()
 _STACK_LIFETIME = pytest.StashKey[ExitStack]()
@@ -105,11 +105,11 @@ def _attached_stack(path: Path) -> LocalStack:
         ) from None
 
 
-def _moto_client(local_stack: LocalStack, service: str):
+def _client_of(local_stack: LocalStack, service: str):
     # Imported here, like the stack itself: boto3 is not needed by suites that never start it.
-    from phenom_stack.aws_clients import aws_client
+    from phenom_stack.moto_clients import moto_client
 
-    return aws_client(service, local_stack.aws_endpoint_url)
+    return moto_client(service, local_stack.aws_endpoint_url)
 
 
 @pytest.fixture(scope="session")
@@ -151,19 +151,19 @@ def aws_endpoint_url(local_stack: LocalStack) -> str:
 @pytest.fixture(scope="session")
 def s3_client(local_stack: LocalStack):
     """A boto3 S3 client on the stack's moto server (path-style addressing)."""
-    return _moto_client(local_stack, "s3")
+    return _client_of(local_stack, "s3")
 
 
 @pytest.fixture(scope="session")
 def cognito_client(local_stack: LocalStack):
     """A boto3 cognito-idp client on the stack's moto server."""
-    return _moto_client(local_stack, "cognito-idp")
+    return _client_of(local_stack, "cognito-idp")
 
 
 @pytest.fixture(scope="session")
 def secrets_client(local_stack: LocalStack):
     """A boto3 Secrets Manager client on the stack's moto server."""
-    return _moto_client(local_stack, "secretsmanager")
+    return _client_of(local_stack, "secretsmanager")
 
 
 @pytest.fixture(scope="session")

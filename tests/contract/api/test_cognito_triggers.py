@@ -25,7 +25,7 @@ RENAMED_ATTRIBUTES = {"id": "sub"}
 PROFILE_COLUMNS = {"id", "email", "email_verified", "name", "given_name", "family_name", "preferred_username", "locale"}
 
 
-def sign_in(cognito_client, client_id: str, username: str, password: str) -> dict:
+def authentication_result(cognito_client, client_id: str, username: str, password: str) -> dict:
     return cognito_client.initiate_auth(
         ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH", AuthParameters={"USERNAME": username, "PASSWORD": password}
     )["AuthenticationResult"]
@@ -59,7 +59,7 @@ def as_attribute(value) -> str:
 def smoke_tokens(local_stack, cognito_client) -> dict:
     """The first stack user's AuthenticationResult (ID, access and refresh tokens)."""
     user = local_stack.users[0]
-    return sign_in(cognito_client, local_stack.client_id, user.username, user.password)
+    return authentication_result(cognito_client, local_stack.client_id, user.username, user.password)
 
 
 @pytest.fixture
@@ -105,7 +105,7 @@ def pool_with_triggers(local_stack, cognito_client):
             cognito_client.delete_user_pool(UserPoolId=pool_id)
 
 
-def confirmed_user(cognito_client, pool_id: str, client_id: str) -> tuple[str, str]:
+def signed_up_and_confirmed(cognito_client, pool_id: str, client_id: str) -> tuple[str, str]:
     email, password = f"probe-{uuid.uuid4().hex[:8]}@phenom.local", new_password()
     cognito_client.sign_up(ClientId=client_id, Username=email, Password=password)
     cognito_client.admin_confirm_sign_up(UserPoolId=pool_id, Username=email)
@@ -193,7 +193,7 @@ def test_post_authentication_syncs_changed_attributes(local_stack, cognito_clien
         UserAttributes=[{"Name": "name", "Value": "Renamed Probe"}],
     )
     # WHEN the user signs in
-    sign_in(cognito_client, local_stack.client_id, fresh_user["username"], fresh_user["password"])
+    authentication_result(cognito_client, local_stack.client_id, fresh_user["username"], fresh_user["password"])
     # THEN post-authentication synced the new name
     assert users_row(database_url, fresh_user["sub"])["name"] == "Renamed Probe"
 
@@ -201,9 +201,9 @@ def test_post_authentication_syncs_changed_attributes(local_stack, cognito_clien
 def test_pool_without_lambda_config_runs_no_trigger(cognito_client, pool_with_triggers):
     # GIVEN a pool whose LambdaConfig names no trigger
     pool_id, client_id = pool_with_triggers({})
-    email, password = confirmed_user(cognito_client, pool_id, client_id)
+    email, password = signed_up_and_confirmed(cognito_client, pool_id, client_id)
     # WHEN a user signs in  THEN the ID token has no Hasura claims
-    token = sign_in(cognito_client, client_id, email, password)["IdToken"]
+    token = authentication_result(cognito_client, client_id, email, password)["IdToken"]
     assert HASURA_NAMESPACE not in jwt.decode(token, options={"verify_signature": False})
 
 
@@ -211,9 +211,9 @@ def test_failing_trigger_fails_the_sign_in(cognito_client, pool_with_triggers):
     # GIVEN a pool whose pre-token-generation trigger names a function no host serves
     missing = lambda_arn(f"phenom-local-missing-{uuid.uuid4().hex[:6]}")
     pool_id, client_id = pool_with_triggers({"PreTokenGeneration": missing})
-    email, password = confirmed_user(cognito_client, pool_id, client_id)
+    email, password = signed_up_and_confirmed(cognito_client, pool_id, client_id)
     # WHEN the user signs in  THEN Cognito's error for a failed trigger comes back
     with pytest.raises(ClientError) as refused:
-        sign_in(cognito_client, client_id, email, password)
+        authentication_result(cognito_client, client_id, email, password)
     assert refused.value.response["Error"]["Code"] == "UserLambdaValidationException"
     assert refused.value.response["Error"]["Message"].startswith("PreTokenGeneration failed with error ")

@@ -23,7 +23,7 @@ V21_SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.js
 ITEMS = {item["name"]: item for item in COLLECTION["item"]}
 
 
-def environment(name: str) -> dict[str, str]:
+def postman_environment(name: str) -> dict[str, str]:
     data = json.loads((POSTMAN_DIR / f"{name}.postman_environment.json").read_text(encoding="utf-8"))
     return {value["key"]: value for value in data["values"]}
 
@@ -105,7 +105,7 @@ def test_every_variable_a_request_uses_is_defined():
 
 @pytest.mark.parametrize("name", ENVIRONMENT_FILES)
 def test_each_environment_names_every_endpoint_and_keeps_the_password_empty(name):
-    values = environment(name)
+    values = postman_environment(name)
     assert set(values) == ENDPOINT_KEYS
     assert values["password"]["value"] == "" and values["password"]["type"] == "secret"
 
@@ -118,7 +118,7 @@ def test_no_postman_file_holds_a_token_or_a_password():
 
 
 def test_the_production_environment_matches_tests_environments_toml():
-    prod, values = load_environment("prod"), environment("phenom-production")
+    prod, values = load_environment("prod"), postman_environment("phenom-production")
     assert values["graphql_url"]["value"] == prod.graphql_url
     assert values["client_id"]["value"] == prod.client_id
     assert values["username"]["value"] == prod.smoke_username
@@ -126,6 +126,6 @@ def test_the_production_environment_matches_tests_environments_toml():
 
 
 def test_staging_holds_no_placeholder_for_ids_we_do_not_know():
-    values = environment("phenom-staging")
+    values = postman_environment("phenom-staging")
     assert [values[key]["value"] for key in ("graphql_url", "client_id", "username")] == ["", "", ""]
     assert values["cognito_endpoint"]["value"] == "https://cognito-idp.us-east-1.amazonaws.com/"

@@ -11,11 +11,12 @@ import tomllib
 import pytest
 import yaml
 
+from lambdas.registry import COGNITO_TRIGGER, LAMBDAS, RUNTIME_ENVIRONMENT, LambdaFunction
+from lambdas.shared.config import MissingEnvironmentVariable
 from phenom_client.environments import ENVIRONMENTS_FILE
 from phenom_infra.facts import hasura_image, postgres_engine_version
 from phenom_infra.hcl import REPO_ROOT
 from phenom_infra.instances import ModuleInstance, environment
-from tests.contract.infra.lambda_contract import COGNITO_TRIGGER, LAMBDAS, RUNTIME_ENVIRONMENT, LambdaContract
 
 pytestmark = pytest.mark.contract
 
@@ -35,30 +36,42 @@ def environments_file() -> dict:
     return tomllib.loads(ENVIRONMENTS_FILE.read_text(encoding="utf-8"))
 
 
-def by_name(contract: LambdaContract) -> str:
+def by_name(function: LambdaFunction) -> str:
     """Test id: the Lambda's package name."""
-    return contract.package
+    return function.package
 
 
-@pytest.mark.parametrize("contract", LAMBDAS, ids=by_name)
-def test_handler_string_resolves_to_a_function_in_lambdas(production: ModuleInstance, contract: LambdaContract) -> None:
-    handler = production.module(contract.module).resource("aws_lambda_function", "this")["handler"]
+@pytest.mark.parametrize("function", LAMBDAS, ids=by_name)
+def test_handler_string_resolves_to_a_function_in_lambdas(production: ModuleInstance, function: LambdaFunction) -> None:
+    handler = production.module(function.package).resource("aws_lambda_function", "this")["handler"]
     module_path, _, function_name = handler.rpartition(".")
     assert callable(getattr(importlib.import_module(module_path), function_name, None)), handler
 
 
-@pytest.mark.parametrize("contract", LAMBDAS, ids=by_name)
+@pytest.mark.parametrize("function", LAMBDAS, ids=by_name)
 def test_lambda_reads_exactly_the_variables_terraform_sets(
-    production: ModuleInstance, contract: LambdaContract
+    production: ModuleInstance, function: LambdaFunction, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # GIVEN the one config module through which the Lambda reads its environment
-    config = importlib.import_module(f"lambdas.{contract.package}.config")
-    function = production.module(contract.module).resource("aws_lambda_function", "this")
-    terraform_sets = set(function["environment"][0]["variables"])
-    # THEN Terraform sets every required name, and the optional ones are those the runtime or a local run provides
-    assert set(config.REQUIRED_ENV) == terraform_sets
-    assert set(config.OPTIONAL_ENV) <= RUNTIME_ENVIRONMENT
-    assert not terraform_sets & RUNTIME_ENVIRONMENT
+    # GIVEN exactly the variables Terraform sets on the function, none of the runtime's
+    variables = production.module(function.package).resource("aws_lambda_function", "this")["environment"][0][
+        "variables"
+    ]
+    for name in {name for other in LAMBDAS for name in other.environment} | RUNTIME_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    for name in variables:
+        monkeypatch.setenv(name, "set-by-terraform")
+    config = importlib.import_module(f"lambdas.{function.package}.config")
+    # THEN the one config module through which the Lambda reads its environment needs nothing more
+    assert config.load_config()
+    # AND it needs each of them, and the optional names it reads are the runtime's or a local run's
+    for name in variables:
+        monkeypatch.delenv(name)
+        with pytest.raises(MissingEnvironmentVariable) as missing:
+            config.load_config()
+        assert missing.value.name == name
+        monkeypatch.setenv(name, "set-by-terraform")
+    assert set(function.optional_environment) <= RUNTIME_ENVIRONMENT
+    assert not set(variables) & RUNTIME_ENVIRONMENT
 
 
 @pytest.mark.parametrize(("section", "terraform_environment"), TERRAFORM_ENVIRONMENTS.items())

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 from phenom_infra.facts import hasura_image
-from phenom_stack.aws_clients import aws_client
+from phenom_stack.moto_clients import moto_client
 from tests.contract.stack_cli_process import STOP_TIMEOUT_SECONDS, phenom_stack_up, traversable_tmpdir
 
 pytestmark = [pytest.mark.contract, pytest.mark.docker]
@@ -57,7 +57,7 @@ def test_user_token_sees_only_own_row(docker_stack):
     # GIVEN the smoke user's ID token from the stack's Cognito (with the trigger's claims)
     _, document, _ = docker_stack
     user = document["users"][0]
-    tokens = aws_client("cognito-idp", document["aws_endpoint_url"]).initiate_auth(
+    tokens = moto_client("cognito-idp", document["aws_endpoint_url"]).initiate_auth(
         ClientId=document["client_id"],
         AuthFlow="USER_PASSWORD_AUTH",
         AuthParameters={"USERNAME": user["username"], "PASSWORD": user["password"]},

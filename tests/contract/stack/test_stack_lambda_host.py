@@ -15,19 +15,21 @@ from contextlib import ExitStack
 import pytest
 import requests
 
-from phenom_stack.lambda_functions import FUNCTIONS, LambdaFunction
+from lambdas.registry import LAMBDAS, RUNTIME_ENVIRONMENT, LambdaFunction
 from phenom_stack.lambda_processes import plan_lambda_hosts, runtime_environment, start_lambda_hosts
 
 pytestmark = pytest.mark.contract
 
 TIMEOUT_SECONDS = 10
 PROBE = LambdaFunction(
-    name="phenom-local-function-url-probe",
+    package="function_url_probe",
+    name_suffix="function-url-probe",
     handler="tests.contract.function_url_probe.handler",
-    environment_names=("APP_SECRETS_ID",),
+    environment=("APP_SECRETS_ID",),
     function_url=True,
     timeout_seconds=3,
 )
+PROBE_NAME = "phenom-local-function-url-probe"
 PROBE_DEPLOYMENT = {"APP_SECRETS_ID": "phenom-local-app-secrets"}
 PROBE_AWS_ENDPOINT = "http://127.0.0.1:9"
 # Variables the Lambda runtime (or the local stand-in for it) sets besides Terraform's.
@@ -54,7 +56,7 @@ RUNTIME_VARIABLES = {
 def probe(tmp_path_factory):
     """The probe handler behind a Lambda host with a Function URL."""
     with ExitStack() as cleanup:
-        host = plan_lambda_hosts((PROBE,), tmp_path_factory.mktemp("probe-host"))[PROBE.name]
+        host = plan_lambda_hosts((PROBE,), tmp_path_factory.mktemp("probe-host"))[PROBE]
         start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, cleanup)
         yield host
 
@@ -104,7 +106,7 @@ def test_binary_body_arrives_base64_encoded(probe):
 
 def test_context_carries_name_and_remaining_time(probe):
     context = echo(probe)["context"]
-    assert context["function_name"] == PROBE.name
+    assert context["function_name"] == PROBE_NAME
     assert 0 < context["remaining_ms"] <= PROBE.timeout_seconds * 1000
 
 
@@ -152,24 +154,27 @@ def test_invoke_api_reports_function_errors_like_lambda(probe):
 
 
 def test_invoke_api_refuses_other_function_names(probe):
-    other = probe.invoke_url.replace(PROBE.name, "phenom-local-someone-else")
+    other = probe.invoke_url.replace(PROBE_NAME, "phenom-local-someone-else")
     assert requests.post(other, data="{}", timeout=TIMEOUT_SECONDS).status_code == 404
 
 
 def test_handler_sees_exactly_terraform_and_runtime_variables(probe):
     # GIVEN the probe's Terraform variables  THEN nothing of the test process's environment leaks in
-    assert set(echo(probe)["environment"]) == set(PROBE.environment_names) | RUNTIME_VARIABLES
+    assert set(echo(probe)["environment"]) == set(PROBE.environment) | RUNTIME_VARIABLES
 
 
-@pytest.mark.parametrize("function", FUNCTIONS, ids=lambda function: function.name)
-def test_each_lambda_gets_what_its_config_reads(function):
-    # GIVEN the variables the stack gives the function
+@pytest.mark.parametrize("function", LAMBDAS, ids=lambda function: function.package)
+def test_each_lambda_gets_what_its_config_reads(function, monkeypatch):
+    # GIVEN the variables the stack gives the function, and no other variable any Lambda reads
     deployment = dict.fromkeys(
         ("APP_SECRETS_ID", "MEDIA_BUCKET", "HASURA_GRAPHQL_URL", "COGNITO_USER_POOL_ID", "COGNITO_APP_CLIENT_ID"), "set"
     )
-    given = set(runtime_environment(function, deployment, PROBE_AWS_ENDPOINT))
-    # THEN they are Terraform's plus the runtime's, and cover every variable the function's config module reads
-    assert given - RUNTIME_VARIABLES == set(function.environment_names)
-    config = importlib.import_module(function.handler.rsplit(".", 2)[0] + ".config")
-    assert set(config.REQUIRED_ENV) == set(function.environment_names)
-    assert set(config.OPTIONAL_ENV) <= given
+    given = runtime_environment(function, deployment, PROBE_AWS_ENDPOINT)
+    for name in {name for other in LAMBDAS for name in other.environment} | RUNTIME_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in given.items():
+        monkeypatch.setenv(name, value)
+    # THEN they are Terraform's plus the runtime's, and the function's config module loads from them
+    assert set(given) - RUNTIME_VARIABLES == set(function.environment)
+    assert RUNTIME_ENVIRONMENT | set(function.optional_environment) <= set(given)
+    assert importlib.import_module(function.handler.rsplit(".", 2)[0] + ".config").load_config()

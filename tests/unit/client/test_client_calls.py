@@ -41,7 +41,7 @@ def data(payload: dict) -> Reply:
     return Reply(200, {"data": payload})
 
 
-def graphql_error(code: str, message: str) -> Reply:
+def graphql_error_reply(code: str, message: str) -> Reply:
     return Reply(200, {"errors": [{"message": message, "extensions": {"code": code}}], "data": None})
 
 
@@ -105,7 +105,9 @@ def test_retries_stop_at_the_policy_limit_and_say_so(client, scripted_server):
 
 
 def test_graphql_errors_are_not_retried_and_read_code_then_message(client, scripted_server):
-    scripted_server.queue("POST", GRAPHQL, graphql_error("validation-failed", "limit must be an integer from 1 to 100"))
+    scripted_server.queue(
+        "POST", GRAPHQL, graphql_error_reply("validation-failed", "limit must be an integer from 1 to 100")
+    )
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.get_phenoms(limit=500)
     assert scripted_server.count("POST", GRAPHQL) == 1
@@ -119,7 +121,7 @@ def test_every_graphql_call_carries_the_id_token_as_bearer(client, scripted_serv
 
 
 def test_a_token_echoed_in_an_error_is_redacted(client, scripted_server):
-    scripted_server.queue("POST", GRAPHQL, graphql_error("invalid-jwt", f"cannot use Bearer {FAKE_ID_TOKEN}"))
+    scripted_server.queue("POST", GRAPHQL, graphql_error_reply("invalid-jwt", f"cannot use Bearer {FAKE_ID_TOKEN}"))
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.get_phenoms()
     assert FAKE_ID_TOKEN not in str(failure.value)
@@ -129,7 +131,7 @@ def test_a_token_echoed_in_an_error_is_redacted(client, scripted_server):
 def test_delete_that_finds_the_phenom_gone_on_a_retry_counts_as_deleted(client, scripted_server):
     # GIVEN the first try's answer is lost (504) and the retry finds the phenom already deleted
     scripted_server.queue(
-        "POST", GRAPHQL, Reply(504, "timeout", "text/plain"), graphql_error("not-found", "phenom not found")
+        "POST", GRAPHQL, Reply(504, "timeout", "text/plain"), graphql_error_reply("not-found", "phenom not found")
     )
     # WHEN the client deletes it
     answer = client.delete_phenom(PHENOM_ID)
@@ -139,7 +141,7 @@ def test_delete_that_finds_the_phenom_gone_on_a_retry_counts_as_deleted(client, 
 
 
 def test_delete_of_an_unknown_phenom_on_the_first_try_is_an_error(client, scripted_server):
-    scripted_server.queue("POST", GRAPHQL, graphql_error("not-found", "phenom not found"))
+    scripted_server.queue("POST", GRAPHQL, graphql_error_reply("not-found", "phenom not found"))
     with pytest.raises(GraphQLRequestFailed) as failure:
         client.delete_phenom(PHENOM_ID)
     assert failure.value.code == "not-found"

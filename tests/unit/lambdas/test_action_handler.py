@@ -8,9 +8,9 @@ import json
 import pytest
 
 from lambdas.action_handler import handler as action_handler
-from lambdas.action_handler.config import REQUIRED_ENV
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
+from lambdas.registry import ACTION_HANDLER
 from tests.kit.events import action_body, function_url_event, handler_reply
 from tests.kit.fake_hasura import graphql_error
 from tests.kit.fixture_values import ADMIN_SECRET
@@ -92,7 +92,7 @@ def test_unreachable_hasura_becomes_400_unexpected(action_config, s3, app_secret
 
 
 def test_missing_environment_becomes_400_unexpected_and_names_the_variable_in_the_log(monkeypatch, log_lines):
-    for name in REQUIRED_ENV:
+    for name in ACTION_HANDLER.environment:
         monkeypatch.delenv(name, raising=False)
     status, error = _call(function_url_event(action_body("getPhenoms", {}), "token"))
     assert (status, error["extensions"]["code"]) == (400, "unexpected")

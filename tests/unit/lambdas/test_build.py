@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import tomllib
 import zipfile
 from pathlib import Path
@@ -35,15 +36,43 @@ def test_trigger_zip_holds_its_package_path_and_nothing_else(tmp_path, name):
     assert built.size_bytes == built.path.stat().st_size
     assert {
         "lambdas/__init__.py",
+        "lambdas/registry.py",
         "lambdas/shared/hasura.py",
         f"lambdas/{name}/handler.py",
         f"lambdas/{name}/config.py",
     } <= set(names)
     assert any(entry.startswith(f"lambdas/{name}/graphql/") and entry.endswith(".graphql") for entry in names)
     assert names == sorted(names)
-    assert all(entry.startswith(("lambdas/__init__.py", "lambdas/shared/", f"lambdas/{name}/")) for entry in names)
+    assert all(
+        entry.startswith(("lambdas/__init__.py", "lambdas/registry.py", "lambdas/shared/", f"lambdas/{name}/"))
+        for entry in names
+    )
     assert not [entry for entry in names if "__pycache__" in entry or entry.endswith(".pyc") or "boto" in entry]
     assert "lambdas/build.py" not in names
+
+
+@pytest.mark.parametrize("name", TRIGGERS)
+def test_trigger_zip_imports_its_handler_and_config_from_the_zip_alone(tmp_path, name):
+    # GIVEN the zip unpacked as the Lambda runtime does, with no site-packages (whose editable install of this
+    # repository would supply what the zip lacks); the triggers bundle nothing and import boto3 only when called
+    with zipfile.ZipFile(build_lambda(name, tmp_path / "out", tmp_path / "cache").path) as archive:
+        archive.extractall(tmp_path / "task")
+    script = (
+        f"import lambdas.{name}.handler as handler, lambdas.{name}.config as config, lambdas; "
+        "print(lambdas.__file__); print(callable(handler.handler) and callable(config.load_config))"
+    )
+    # WHEN its handler and config module are imported
+    completed = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        cwd=tmp_path / "task",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    # THEN every module they import came with the zip
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.split() == [str(tmp_path / "task" / "lambdas" / "__init__.py"), "True"]
 
 
 @pytest.mark.parametrize("name", TRIGGERS)

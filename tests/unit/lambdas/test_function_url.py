@@ -13,9 +13,14 @@ from tests.kit.events import action_body, function_url_event
 pytestmark = pytest.mark.unit
 
 
-@pytest.mark.parametrize("base64_body", [False, True], ids=["plain", "base64"])
-def test_action_request_from_event(base64_body):
-    event = function_url_event(action_body("getPhenoms", {"limit": 3}), "tok", base64_body=base64_body)
+@pytest.mark.parametrize(
+    ("content_type", "base64_body"),
+    [("application/json", False), ("application/octet-stream", True)],
+    ids=["plain", "base64"],
+)
+def test_action_request_from_event(content_type, base64_body):
+    event = function_url_event(action_body("getPhenoms", {"limit": 3}), "tok", content_type=content_type)
+    assert event["isBase64Encoded"] is base64_body
     request = action_request(event)
     assert (request.name, dict(request.input), request.authorization) == ("getPhenoms", {"limit": 3}, "Bearer tok")
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from phenom_stack.endpoints import LocalStack, StackUser
+from phenom_stack.local_stack import LocalStack, StackUser
 from tests.plugins.stack import _attached_stack
 
 pytestmark = pytest.mark.unit

@@ -9,27 +9,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jwt
 import psycopg
 import pytest
 
 from phenom_stack.double import HasuraDouble
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json
 from phenom_stack.postgres import EmbeddedPostgres
-from tests.contract.stack.double.action_handler import ScriptedActionHandler
-from tests.contract.stack.double.endpoints import DoubleEndpoints
-from tests.contract.stack.double.signing import (
-    AUDIENCE,
-    CLAIMS_NAMESPACE,
-    ISSUER,
-    JWKS_PATH,
-    KEY_ID,
-    SigningKey,
-    jwks,
-    jwt_config,
-    new_key,
-)
+from tests.contract.stack.double.double_endpoints import DoubleEndpoints
+from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE, ISSUER, JWKS_PATH, KEY_ID, jwt_config
+from tests.contract.stack.double.scripted_action_handler import ScriptedActionHandler
 from tests.kit.loopback_http import LoopbackServer, Reply
+from tests.kit.tokens import SigningKey, jwks, new_signing_key, signed_token
 
 HASURA_PROJECT_DIR = Path(__file__).resolve().parents[4] / "hasura"
 TOKEN_LIFETIME_SECONDS = 600
@@ -45,14 +35,14 @@ def double_database_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def double_signing_key() -> SigningKey:
     """The key the test JWKS publishes."""
-    return new_key(KEY_ID)
+    return new_signing_key(KEY_ID)
 
 
 @pytest.fixture(scope="session")
 def double_jwks_url(double_signing_key: SigningKey) -> Iterator[str]:
     """URL of a JWKS that publishes `double_signing_key` (no cache headers, like moto's)."""
     with LoopbackServer() as server:
-        server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks([double_signing_key])))
+        server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(double_signing_key)))
         yield server.url + JWKS_PATH
 
 
@@ -151,9 +141,7 @@ def mint_token(double_signing_key: SigningKey) -> Callable[..., str]:
         for name in drop:
             payload.pop(name, None)
         signer = key or double_signing_key
-        return jwt.encode(
-            payload, signer.private_key, algorithm="RS256", headers={"kid": signer.kid, **(headers or {})}
-        )
+        return signed_token(signer, payload, headers={"kid": signer.kid, **(headers or {})})
 
     return mint
 

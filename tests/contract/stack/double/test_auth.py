@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import time
 
-import jwt
 import pytest
 
-from tests.contract.stack.double.signing import AUDIENCE, CLAIMS_NAMESPACE, new_key
+from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE
+from tests.kit.tokens import new_signing_key, signed_token
 
 pytestmark = pytest.mark.contract
 
@@ -36,8 +36,8 @@ def test_role_header_must_be_an_allowed_role(hasura_double, mint_token, seeded_u
     assert _error(result) == ("access-denied", "Your requested role is not in allowed roles")
 
 
-STRANGER = new_key("double-test-key")
-UNKNOWN_KID = new_key("unknown-kid")
+STRANGER = new_signing_key("double-test-key")
+UNKNOWN_KID = new_signing_key("unknown-kid")
 
 
 @pytest.mark.parametrize(
@@ -93,9 +93,7 @@ def test_claims_that_are_not_stringified_json(hasura_double, double_signing_key)
         "exp": int(time.time()) + 60,
         CLAIMS_NAMESPACE: {"x-hasura-default-role": "user", "x-hasura-allowed-roles": ["user"]},
     }
-    token = jwt.encode(
-        payload, double_signing_key.private_key, algorithm="RS256", headers={"kid": double_signing_key.kid}
-    )
+    token = signed_token(double_signing_key, payload)
     result = hasura_double.graphql(OWN_USER_QUERY, headers=_bearer(token))
     assert _error(result) == ("jwt-invalid-claims", "expecting a string when claims_format is stringified_json")
 

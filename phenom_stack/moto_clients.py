@@ -12,7 +12,7 @@ from phenom_stack.moto_server import DUMMY_CREDENTIALS
 CLIENT_CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts": 2, "mode": "standard"})
 
 
-def aws_client(service: str, endpoint_url: str):
+def moto_client(service: str, endpoint_url: str):
     """A boto3 client for service on the moto server at endpoint_url, with dummy credentials."""
     session = boto3.session.Session(
         aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
