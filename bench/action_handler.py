@@ -33,6 +33,8 @@ from timing import BENCH_DIR, PYTHON, REPO_ROOT, BenchError, machine, median, pe
 
 from lambdas.registry import ACTION_HANDLER
 from phenom_client import PhenomClient, SmokeCredentials, load_environment
+from phenom_stack.double.actions import ENGINE_USER_AGENT, action_request_body
+from phenom_stack.function_url import engine_post_event
 from phenom_stack.lambda_processes import runtime_environment
 
 ACTIONS = ("createPhenom", "getPhenoms")
@@ -54,10 +56,40 @@ def lambda_environment(stack: dict) -> dict[str, str]:
     return runtime_environment(ACTION_HANDLER, deployment, stack["aws_endpoint_url"])
 
 
-def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], workdir: Path) -> dict:
-    """One fresh handler process; its figures plus `spawn_to_first_answer_seconds` measured from here."""
+def action_event(name: str, action_input: dict, token: str) -> dict:
+    """The Function URL event of the engine calling action `name` for the user role, built as the stack builds it."""
+    body = action_request_body(name, action_input, {"x-hasura-role": "user"}, f"{name} (bench)")
+    return engine_post_event(body, token, user_agent=ENGINE_USER_AGENT)
+
+
+def child_request(action: str, token: str, calls: int, deletes: list[str], result_path: Path) -> dict:
+    """What handler_calls.py reads: `calls` events of `action`, then a deletePhenom event for each of `deletes`."""
+    if action == "createPhenom":
+        # Hasura passes action arguments by name: createPhenom's one argument is called `input`.
+        events = [
+            action_event(
+                action,
+                {"input": {"lat": 1.0, "lng": 2.0, "media_type": "image", "filenames": [f"phenom-bench-{n}.jpg"]}},
+                token,
+            )
+            for n in range(calls)
+        ]
+    else:
+        events = [action_event(action, {"limit": LISTED_ROWS}, token) for _ in range(calls)]
+    delete_events = [action_event("deletePhenom", {"phenomId": phenom_id}, token) for phenom_id in deletes]
+    return {"events": events, "delete_events": delete_events, "result_path": str(result_path)}
+
+
+def cold_start(
+    action: str, token: str, warm_calls: int, env: dict[str, str], workdir: Path, client: PhenomClient
+) -> dict:
+    """One fresh handler process; its figures plus `spawn_to_first_answer_seconds` measured from here. The deletes it
+    times (beside createPhenom) are of phenoms made for it here, one per warm call; what its createPhenom calls made is removed after."""
     result_path = workdir / "handler-calls.json"
-    request = {"action": action, "token": token, "warm_calls": warm_calls, "result_path": str(result_path)}
+    # Only beside createPhenom: more rows would change the page the getPhenoms runs list.
+    deletes = warm_calls if action == "createPhenom" else 0
+    to_delete = [client.create_phenom(["phenom-bench-delete.jpg"]).phenom_id for _ in range(deletes)]
+    request = child_request(action, token, warm_calls + 1, to_delete, result_path)
     spawned = time.time()
     finished = subprocess.run(
         [PYTHON, CHILD], input=json.dumps(request), env=env, cwd=REPO_ROOT, text=True, capture_output=True, timeout=300
@@ -65,6 +97,8 @@ def cold_start(action: str, token: str, warm_calls: int, env: dict[str, str], wo
     if finished.returncode != 0:
         raise BenchError(f"handler_calls.py {action} exited {finished.returncode}: {finished.stderr.strip()[-2000:]}")
     figures = json.loads(result_path.read_text())
+    for phenom_id in figures["created"]:
+        client.delete_phenom(phenom_id)
     figures["spawn_to_first_answer_seconds"] = figures["first_answer_epoch"] - spawned
     return figures
 
@@ -144,20 +178,17 @@ def measure(args: argparse.Namespace) -> tuple[dict[str, list[dict]], dict[str, 
             try:
                 for run in range(1, args.runs + 1):
                     for action in ACTIONS:
-                        figures[action].append(cold_start(action, token, per_run, env, workdir))
+                        figures[action].append(cold_start(action, token, per_run, env, workdir, client))
                     shown = "  ".join(
                         f"{action} {figures[action][-1]['spawn_to_first_answer_seconds'] * 1000:.0f} ms"
                         for action in ACTIONS
                     )
                     print(f"  cold start {run}/{args.runs}: {shown}", flush=True)
                 at_import = import_breakdown(["-c", "import lambdas.action_handler.handler"], env)
-                request = {
-                    "action": "createPhenom",
-                    "token": token,
-                    "warm_calls": 0,
-                    "result_path": str(workdir / "importtime.json"),
-                }
+                request = child_request("createPhenom", token, 1, [], workdir / "importtime.json")
                 with_first_request = import_breakdown([CHILD], env, stdin=json.dumps(request))
+                for phenom_id in json.loads((workdir / "importtime.json").read_text())["created"]:
+                    client.delete_phenom(phenom_id)
             finally:
                 for phenom_id in seeded:
                     client.delete_phenom(phenom_id)

@@ -10,7 +10,9 @@ import json
 import time
 import uuid
 from dataclasses import dataclass, field
+from typing import Any
 
+from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request, Response
 
 # Bodies of these types reach the function as text; everything else arrives base64-encoded.
@@ -22,6 +24,25 @@ TEXT_CONTENT_TYPES = (
     "application/x-www-form-urlencoded",
     "application/graphql",
 )
+
+
+def engine_post_event(
+    body: dict[str, Any] | str,
+    token: str | None = None,
+    *,
+    user_agent: str,
+    content_type: str = "application/json",
+) -> dict[str, Any]:
+    """The event of an engine POSTing `body` to the Function URL (with `Authorization: Bearer <token>` when given),
+    built by request_event as the local host builds it; a binary content type makes the body arrive base64-encoded."""
+    raw = body if isinstance(body, str) else json.dumps(body)
+    headers = {"Content-Type": content_type, "User-Agent": user_agent}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = EnvironBuilder(
+        path="/", method="POST", headers=headers, data=raw.encode(), environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    ).get_request()
+    return request_event(request)
 
 
 def request_event(request: Request, request_id: str | None = None) -> dict:

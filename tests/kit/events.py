@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from types import SimpleNamespace
 from typing import Any
 
-from werkzeug.test import EnvironBuilder
-
 from lambdas.action_handler import handler as action_handler
 from phenom_stack.double.actions import ENGINE_USER_AGENT, action_request_body
-from phenom_stack.function_url import request_event
+from phenom_stack.function_url import engine_post_event
 from tests.kit.tokens import APP_CLIENT_ID, USER_POOL_ID
 
 DEFAULT_REQUEST_ID = "unit-request-1"
@@ -37,16 +34,8 @@ def action_body(
 def function_url_event(
     body: dict[str, Any] | str, token: str | None = None, *, content_type: str = "application/json"
 ) -> dict[str, Any]:
-    """The Function URL event of Hasura POSTing `body` (with `Authorization: Bearer <token>` when a token is given),
-    built by the local Lambda host's builder; a binary content type makes the body arrive base64-encoded."""
-    raw = body if isinstance(body, str) else json.dumps(body)
-    headers = {"Content-Type": content_type, "User-Agent": ENGINE_USER_AGENT}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    request = EnvironBuilder(
-        path="/", method="POST", headers=headers, data=raw.encode(), environ_base={"REMOTE_ADDR": "127.0.0.1"}
-    ).get_request()
-    return request_event(request)
+    """The Function URL event of the engine double POSTing `body`, built by the local Lambda host's builder."""
+    return engine_post_event(body, token, user_agent=ENGINE_USER_AGENT, content_type=content_type)
 
 
 def cognito_event(
