@@ -36,7 +36,7 @@ def resolve_smoke_credentials(
     try:
         secret = read_secret(env.smoke_secret_id)
     except CredentialsUnavailable as error:
-        raise CredentialsUnavailable(_nothing_found(env, str(error))) from None
+        raise CredentialsUnavailable(_nothing_found(env, str(error)), unreached=error.unreached) from None
     return _from_secret(env, secret)
 
 
@@ -59,7 +59,8 @@ def secretsmanager_client(env: EnvConfig) -> Any:
 
 
 def secretsmanager_reader(client: Any) -> SecretReader:
-    """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable."""
+    """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable, `unreached`
+    when the read itself failed (no AWS credentials, refused, no answer), as opposed to a secret of the wrong shape."""
     # The client exists, so botocore is loaded already; importing it at module level would load it on every run.
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -68,9 +69,9 @@ def secretsmanager_reader(client: Any) -> SecretReader:
             return client.get_secret_value(SecretId=secret_id)["SecretString"]
         except ClientError as error:
             details = error.response.get("Error", {})
-            raise CredentialsUnavailable(f"{details.get('Code')}: {details.get('Message')}") from None
+            raise CredentialsUnavailable(f"{details.get('Code')}: {details.get('Message')}", unreached=True) from None
         except BotoCoreError as error:
-            raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from None
+            raise CredentialsUnavailable(f"{type(error).__name__}: {error}", unreached=True) from None
         except KeyError:
             raise CredentialsUnavailable("the secret has no SecretString (binary secrets are not supported)") from None
 

@@ -144,7 +144,7 @@ def stack_users(local_stack: LocalStack) -> tuple[StackUser, ...]:
 
 @pytest.fixture(scope="session")
 def aws_endpoint_url(local_stack: LocalStack) -> str:
-    """The moto server's URL (Cognito, S3, Secrets Manager)."""
+    """The moto server's URL (Cognito, S3, Secrets Manager, CloudWatch)."""
     return local_stack.aws_endpoint_url
 
 
@@ -164,6 +164,12 @@ def cognito_client(local_stack: LocalStack):
 def secrets_client(local_stack: LocalStack):
     """A boto3 Secrets Manager client on the stack's moto server."""
     return _moto_client(local_stack, "secretsmanager")
+
+
+@pytest.fixture(scope="session")
+def cloudwatch_client(local_stack: LocalStack):
+    """A boto3 CloudWatch client on the stack's moto server (where --phenom-metrics publishes for --env local)."""
+    return _moto_client(local_stack, "cloudwatch")
 
 
 @pytest.fixture(scope="session")
