@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from phenom_client.aws import aws_client
 from phenom_client.credentials import SmokeCredentials
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import SignInFailed
@@ -35,16 +34,7 @@ class _Tokens:
 def cognito_client(env: EnvConfig, timeouts: Timeouts) -> Any:
     """A cognito-idp client for `env` whose own retries are off: the client's retry policy counts and reports them.
     InitiateAuth is an unsigned call, so no AWS credentials are needed."""
-    client = boto3.client(
-        "cognito-idp",
-        region_name=env.region,
-        endpoint_url=env.aws_endpoint_url,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 1},
-        ),
-    )
+    client = aws_client("cognito-idp", env, total_max_attempts=1, timeouts=timeouts)
     client.meta.events.register("request-created.cognito-idp", add_traceparent)
     return client
 

@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from phenom_client.aws import aws_client
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import CredentialsUnavailable
 from phenom_client.redaction import redact
-from phenom_client.timeouts import Timeouts
 
 PASSWORD_VARIABLE = "PHENOM_SMOKE_PASSWORD"
 
@@ -41,21 +41,8 @@ def resolve_smoke_credentials(
 
 
 def secretsmanager_client(env: EnvConfig) -> Any:
-    """A secretsmanager client for `env` with the caller's own AWS credentials, bounded in time like every client
-    call. boto3 is imported here, not at module level: the pytest plugin imports this module on every run."""
-    import boto3
-    from botocore.config import Config
-
-    timeouts = Timeouts()
-    return boto3.client(
-        "secretsmanager",
-        region_name=env.region,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 2},
-        ),
-    )
+    """A secretsmanager client for `env` with the caller's own AWS credentials."""
+    return aws_client("secretsmanager", env, total_max_attempts=2)
 
 
 def secretsmanager_reader(client: Any) -> SecretReader:

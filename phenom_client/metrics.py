@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from phenom_client.aws import aws_client
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import PhenomClientError
 from phenom_client.outcome import Outcome
 from phenom_client.redaction import redact
-from phenom_client.timeouts import Timeouts
 
 NAMESPACE = "Phenom/Canary"
 # The Step dimension of the metrics that describe the whole run.
@@ -96,21 +96,8 @@ def publish(report: dict[str, Any], cloudwatch: Any, *, now: datetime | None = N
 
 
 def cloudwatch_client(env: EnvConfig) -> Any:
-    """A CloudWatch client for `env` with the caller's own AWS credentials, bounded in time like every client call."""
-    import boto3
-    from botocore.config import Config
-
-    timeouts = Timeouts()
-    return boto3.client(
-        "cloudwatch",
-        region_name=env.region,
-        endpoint_url=env.aws_endpoint_url,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 3},
-        ),
-    )
+    """A CloudWatch client for `env` with the caller's own AWS credentials."""
+    return aws_client("cloudwatch", env, total_max_attempts=3)
 
 
 def _batches(data: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -5,7 +5,10 @@ a run read back from the stack's CloudWatch."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import subprocess
+import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -13,12 +16,13 @@ import pytest
 
 from phenom_client.client import PhenomClient
 from phenom_client.credentials import resolve_smoke_credentials, secretsmanager_reader
-from phenom_client.environments import StepThreshold
+from phenom_client.environments import StepThreshold, step_thresholds
 from phenom_client.errors import CredentialsUnavailable
 from phenom_client.metrics import NAMESPACE, TOTAL, dimensions, publish
 from phenom_client.report import build_report
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
 from phenom_client.steps import StepRunner
+from phenom_infra.hcl import REPO_ROOT
 from phenom_stack.aws_clients import aws_client
 from tests.kit.slow_proxy import Fault, SlowProxy
 from tests.kit.unreachable import refusing_port
@@ -31,6 +35,7 @@ GRAPHQL_PATH = "/v1/graphql"
 HELD_SECONDS = 0.3
 UNDER_THE_HOLD_MS = 100
 FAR_ABOVE_MS = 60_000
+SMOKE_RUN_SECONDS = 180
 
 
 def round_trip(env, credentials, thresholds, label: str) -> tuple[dict, object]:
@@ -148,3 +153,38 @@ def test_the_metrics_of_a_run_can_be_read_back_from_the_stacks_cloudwatch(
         "InfraError",
         "LastSuccess",
     }
+
+
+def test_the_smoke_run_with_metrics_reports_its_outcome_and_limits_and_publishes_them(
+    local_stack, cloudwatch_client, tmp_path
+):
+    # GIVEN the session's stack described in a file, as `phenom-stack up --json` writes it
+    stack_file = tmp_path / "stack.json"
+    stack_file.write_text(local_stack.to_json() + "\n", encoding="utf-8")
+    report_path = tmp_path / "r.json"
+    # WHEN the canary's command runs against it, in a pytest of its own
+    command = [sys.executable, "-m", "pytest", "-m", "smoke", "--env", "local", "--phenom-metrics"]
+    command += ["--phenom-report", str(report_path), f"--stack-file={stack_file}", "-p", "no:cacheprovider", "-q"]
+    run = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=SMOKE_RUN_SECONDS, check=False)
+    # THEN r.json holds the outcome and every step's limits, and the stack's CloudWatch holds the run's total
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    report = json.loads(report_path.read_text(encoding="utf-8"))
+    assert report["outcome"] in ("pass", "degraded")
+    assert {step["name"]: step["threshold"] for step in report["steps"]} == {
+        name: {"degraded_ms": limit.degraded_ms, "failed_ms": limit.failed_ms}
+        for name, limit in step_thresholds("local").items()
+    }
+    assert "metrics: 23 published to the local stack's moto" in run.stdout
+    now = datetime.now(UTC)
+    durations = cloudwatch_client.get_metric_statistics(
+        Namespace=NAMESPACE,
+        MetricName="Duration",
+        Dimensions=dimensions("local", TOTAL),
+        StartTime=now - timedelta(minutes=5),
+        EndTime=now + timedelta(minutes=1),
+        Period=60,
+        Statistics=["Maximum", "Minimum"],
+    )["Datapoints"]
+    assert any(point["Minimum"] <= report["total_ms"] <= point["Maximum"] for point in durations), (
+        f"no Duration datapoint holds {report['total_ms']} ms: {durations}"
+    )
