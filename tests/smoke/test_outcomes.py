@@ -9,20 +9,24 @@ import json
 import re
 import subprocess
 import sys
+import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
 from phenom_client.client import PhenomClient
 from phenom_client.credentials import resolve_smoke_credentials, secretsmanager_reader
 from phenom_client.environments import StepThreshold, step_thresholds
-from phenom_client.errors import CredentialsUnavailable
+from phenom_client.errors import CredentialsUnavailable, GraphQLRequestFailed
 from phenom_client.metrics import NAMESPACE, TOTAL, dimensions, publish
 from phenom_client.report import build_report
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
 from phenom_client.steps import StepRunner
+from phenom_client.tracing import new_trace_id, step_trace
 from phenom_infra.hcl import REPO_ROOT
+from phenom_stack import names
 from phenom_stack.aws_clients import aws_client
 from tests.kit.slow_proxy import Fault, SlowProxy
 from tests.kit.unreachable import refusing_port
@@ -36,6 +40,7 @@ HELD_SECONDS = 0.3
 UNDER_THE_HOLD_MS = 100
 FAR_ABOVE_MS = 60_000
 SMOKE_RUN_SECONDS = 180
+LOG_WAIT_SECONDS = 10.0
 
 
 def round_trip(env, credentials, thresholds, label: str) -> tuple[dict, object]:
@@ -188,3 +193,26 @@ def test_the_smoke_run_with_metrics_reports_its_outcome_and_limits_and_publishes
     assert any(point["Minimum"] <= report["total_ms"] <= point["Maximum"] for point in durations), (
         f"no Duration datapoint holds {report['total_ms']} ms: {durations}"
     )
+
+
+def test_a_refused_call_is_found_in_the_action_handlers_log_by_its_steps_trace_id(
+    phenom_env, smoke_credentials, local_stack
+):
+    # GIVEN a call inside a step's trace that the action handler refuses (limit out of range)
+    log_path = Path(local_stack.log_dir) / f"{names.ACTION_HANDLER_FUNCTION}.log"
+    trace_id = new_trace_id()
+    with PhenomClient(phenom_env, smoke_credentials) as client:
+        client.sign_in()
+        with step_trace(trace_id), pytest.raises(GraphQLRequestFailed):
+            client.get_phenoms(limit=500)
+
+    # THEN the handler's log lines for it carry that trace id (the engine forwarded the client's traceparent)
+    def messages() -> list[str]:
+        lines = log_path.read_text(encoding="utf-8").splitlines()
+        return [json.loads(line)["message"] for line in lines if trace_id in line]
+
+    deadline = time.monotonic() + LOG_WAIT_SECONDS
+    while "action refused" not in messages():
+        assert time.monotonic() < deadline, f"no refusal with trace id {trace_id} in {log_path}: {messages()}"
+        time.sleep(0.05)
+    assert messages()[0] == "action started"
