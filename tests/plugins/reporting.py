@@ -15,7 +15,7 @@ from phenom_client.report import build_report, table_lines
 from phenom_client.roundtrip import RoundTripOutcome
 from phenom_client.steps import describe
 from tests.plugins.environment import CREDENTIALS_UNREACHED, SELECTED_ENV, revision, selected_thresholds
-from tests.plugins.stack import STARTED_STACK
+from tests.plugins.stack import started_stack_client
 
 _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()
@@ -73,12 +73,7 @@ def publish_metrics(session: pytest.Session) -> None:
     # Imported here: only a run that publishes needs boto3.
     from phenom_client.metrics import NAMESPACE, cloudwatch_client, publish
 
-    if env.is_local:
-        from phenom_stack.aws_clients import aws_client
-
-        cloudwatch = aws_client("cloudwatch", config.stash[STARTED_STACK].aws_endpoint_url)
-    else:
-        cloudwatch = cloudwatch_client(env)
+    cloudwatch = started_stack_client(config, "cloudwatch") if env.is_local else cloudwatch_client(env)
     try:
         count = publish(report, cloudwatch)
     except PhenomClientError as error:

@@ -105,6 +105,11 @@ def _attached_stack(path: Path) -> LocalStack:
         ) from None
 
 
+def started_stack_client(config: pytest.Config, service: str):
+    """A boto3 client for `service` on the moto server of the stack this session started or attached to."""
+    return _moto_client(config.stash[STARTED_STACK], service)
+
+
 def _moto_client(local_stack: LocalStack, service: str):
     # Imported here, like the stack itself: boto3 is not needed by suites that never start it.
     from phenom_stack.aws_clients import aws_client

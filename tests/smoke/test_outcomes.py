@@ -14,6 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import boto3
 import pytest
 
 from phenom_client.client import PhenomClient
@@ -26,8 +27,6 @@ from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
 from phenom_client.steps import StepRunner
 from phenom_client.tracing import new_trace_id, step_trace
 from phenom_infra.hcl import REPO_ROOT
-from phenom_stack import names
-from phenom_stack.aws_clients import aws_client
 from tests.kit.slow_proxy import Fault, SlowProxy
 from tests.kit.unreachable import refusing_port
 
@@ -114,7 +113,15 @@ def test_a_service_that_refuses_every_connection_is_an_infra_error(phenom_env, s
 
 def test_a_smoke_secret_that_cannot_be_read_at_all_is_an_infra_error(phenom_env, label):
     with refusing_port() as port:
-        reader = secretsmanager_reader(aws_client("secretsmanager", f"http://127.0.0.1:{port}"))
+        # Dummy keys: the client signs, then finds nobody listening; only the unreachable endpoint is under test.
+        secrets = boto3.client(
+            "secretsmanager",
+            region_name=phenom_env.region,
+            endpoint_url=f"http://127.0.0.1:{port}",
+            aws_access_key_id="phenom-contract",
+            aws_secret_access_key="phenom-contract",
+        )
+        reader = secretsmanager_reader(secrets)
         with pytest.raises(CredentialsUnavailable) as failure:
             resolve_smoke_credentials(phenom_env, environ={}, read_secret=reader)
     assert failure.value.unreached
@@ -199,7 +206,7 @@ def test_a_refused_call_is_found_in_the_action_handlers_log_by_its_steps_trace_i
     phenom_env, smoke_credentials, local_stack
 ):
     # GIVEN a call inside a step's trace that the action handler refuses (limit out of range)
-    log_path = Path(local_stack.log_dir) / f"{names.ACTION_HANDLER_FUNCTION}.log"
+    (log_path,) = Path(local_stack.log_dir).glob("*-action-*handler.log")
     trace_id = new_trace_id()
     with PhenomClient(phenom_env, smoke_credentials) as client:
         client.sign_in()
