@@ -7,17 +7,18 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
-import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
+from phenom_client.aws import aws_client
 from phenom_client.credentials import SmokeCredentials
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import SignInFailed
+from phenom_client.reachability import botocore_never_answered
 from phenom_client.redaction import redact
 from phenom_client.retry import TRANSIENT_STATUSES, AttemptObserver, RetryPolicy, call_with_retries
 from phenom_client.timeouts import Timeouts
+from phenom_client.tracing import add_traceparent
 
 # Cognito's answers to too many calls: worth another try.
 TRANSIENT_COGNITO_CODES = frozenset({"TooManyRequestsException", "ThrottlingException"})
@@ -33,16 +34,9 @@ class _Tokens:
 def cognito_client(env: EnvConfig, timeouts: Timeouts) -> Any:
     """A cognito-idp client for `env` whose own retries are off: the client's retry policy counts and reports them.
     InitiateAuth is an unsigned call, so no AWS credentials are needed."""
-    return boto3.client(
-        "cognito-idp",
-        region_name=env.region,
-        endpoint_url=env.aws_endpoint_url,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 1},
-        ),
-    )
+    client = aws_client("cognito-idp", env, total_max_attempts=1, timeouts=timeouts)
+    client.meta.events.register("request-created.cognito-idp", add_traceparent)
+    return client
 
 
 @dataclass(repr=False, eq=False)
@@ -114,6 +108,7 @@ class CognitoSession:
                     f"Cognito did not answer {flow}: {redact(str(error))}; "
                     f"check the network and the region ({self.env.region})",
                     transient=True,
+                    unreached=botocore_never_answered(error),
                 ) from None
             except BotoCoreError as error:
                 raise SignInFailed(f"Cognito {flow} could not be sent: {redact(str(error))}") from None

@@ -43,7 +43,8 @@ def _ignore(_: Attempt) -> None:
 class PhenomClient:
     """Signs the smoke user in to Cognito and calls createPhenom, getPhenoms and deletePhenom, and PUTs and GETs media.
 
-    Every try of every call is passed to `on_attempt` (settable, e.g. to attach attempts to the step running them).
+    Every try of every call is passed to `on_attempt` (settable, e.g. to attach attempts to the step running them),
+    and every request carries a W3C `traceparent` (phenom_client.tracing: the running step's trace id).
 
     Retried on transient errors (connection errors, 502/503/504, Cognito throttling), within `retry`:
     - sign-in and token refresh: a new session on each try, nothing is written;

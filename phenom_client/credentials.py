@@ -7,10 +7,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from phenom_client.aws import aws_client
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import CredentialsUnavailable
 from phenom_client.redaction import redact
-from phenom_client.timeouts import Timeouts
 
 PASSWORD_VARIABLE = "PHENOM_SMOKE_PASSWORD"
 
@@ -36,30 +36,18 @@ def resolve_smoke_credentials(
     try:
         secret = read_secret(env.smoke_secret_id)
     except CredentialsUnavailable as error:
-        raise CredentialsUnavailable(_nothing_found(env, str(error))) from None
+        raise CredentialsUnavailable(_nothing_found(env, str(error)), unreached=error.unreached) from None
     return _from_secret(env, secret)
 
 
 def secretsmanager_client(env: EnvConfig) -> Any:
-    """A secretsmanager client for `env` with the caller's own AWS credentials, bounded in time like every client
-    call. boto3 is imported here, not at module level: the pytest plugin imports this module on every run."""
-    import boto3
-    from botocore.config import Config
-
-    timeouts = Timeouts()
-    return boto3.client(
-        "secretsmanager",
-        region_name=env.region,
-        config=Config(
-            connect_timeout=timeouts.connect_seconds,
-            read_timeout=timeouts.read_seconds,
-            retries={"total_max_attempts": 2},
-        ),
-    )
+    """A secretsmanager client for `env` with the caller's own AWS credentials."""
+    return aws_client("secretsmanager", env, total_max_attempts=2)
 
 
 def secretsmanager_reader(client: Any) -> SecretReader:
-    """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable."""
+    """A SecretReader over a boto3 secretsmanager client; every failure becomes CredentialsUnavailable, `unreached`
+    when the read itself failed (no AWS credentials, refused, no answer), as opposed to a secret of the wrong shape."""
     # The client exists, so botocore is loaded already; importing it at module level would load it on every run.
     from botocore.exceptions import BotoCoreError, ClientError
 
@@ -68,9 +56,9 @@ def secretsmanager_reader(client: Any) -> SecretReader:
             return client.get_secret_value(SecretId=secret_id)["SecretString"]
         except ClientError as error:
             details = error.response.get("Error", {})
-            raise CredentialsUnavailable(f"{details.get('Code')}: {details.get('Message')}") from None
+            raise CredentialsUnavailable(f"{details.get('Code')}: {details.get('Message')}", unreached=True) from None
         except BotoCoreError as error:
-            raise CredentialsUnavailable(f"{type(error).__name__}: {error}") from None
+            raise CredentialsUnavailable(f"{type(error).__name__}: {error}", unreached=True) from None
         except KeyError:
             raise CredentialsUnavailable("the secret has no SecretString (binary secrets are not supported)") from None
 

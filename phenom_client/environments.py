@@ -1,4 +1,5 @@
-"""phenom_client/environments.toml: one section per environment, read into one frozen EnvConfig."""
+"""phenom_client/environments.toml: one section per environment, read into one frozen EnvConfig, and the time limits
+of each round-trip step in that environment (its `thresholds` table)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,17 @@ LOCAL = "local"
 KEYS = ("region", "graphql_url", "user_pool_id", "client_id", "smoke_username", "smoke_secret_id")
 # The rest of the local environment changes with every start of the stack, so it comes from the stack itself.
 LOCAL_STATIC_KEYS = ("region", "smoke_secret_id")
+# Each environment's `[<env>.thresholds]` table: one inline table per step, read by step_thresholds().
+THRESHOLDS_KEY = "thresholds"
+THRESHOLD_KEYS = ("degraded_ms", "failed_ms")
+
+
+@dataclass(frozen=True)
+class StepThreshold:
+    """A step slower than `degraded_ms` degrades the run; slower than `failed_ms` it fails it."""
+
+    degraded_ms: int
+    failed_ms: int
 
 
 @dataclass(frozen=True)
@@ -58,6 +70,7 @@ def environment_section(name: str, path: Path = ENVIRONMENTS_FILE) -> dict[str, 
     section = sections[name]
     if not isinstance(section, dict):
         raise ConfigurationError(f"{_shown(path)} [{name}] must be a table of keys, not a single value")
+    section = {key: value for key, value in section.items() if key != THRESHOLDS_KEY}
     allowed = LOCAL_STATIC_KEYS if name == LOCAL else KEYS
     unknown = sorted(set(section) - set(allowed))
     if unknown:
@@ -79,6 +92,26 @@ def environment_section(name: str, path: Path = ENVIRONMENTS_FILE) -> dict[str, 
     if name != LOCAL and not section["graphql_url"].startswith("https://"):
         raise ConfigurationError(f"{_shown(path)} [{name}] graphql_url must be an https:// URL")
     return dict(section)
+
+
+def step_thresholds(name: str, path: Path = ENVIRONMENTS_FILE) -> dict[str, StepThreshold]:
+    """The `[name.thresholds]` table as StepThresholds by step name; empty when the environment sets none."""
+    section = _read(path).get(name)
+    table = section.get(THRESHOLDS_KEY, {}) if isinstance(section, dict) else {}
+    where = f"{_shown(path)} [{name}.{THRESHOLDS_KEY}]"
+    if not isinstance(table, dict):
+        raise ConfigurationError(f"{where} must be a table of steps")
+    thresholds = {}
+    for step, limits in table.items():
+        if not isinstance(limits, dict) or sorted(limits) != sorted(THRESHOLD_KEYS):
+            raise ConfigurationError(f'{where} "{step}" must be {{ degraded_ms = N, failed_ms = M }}')
+        values = [limits[key] for key in THRESHOLD_KEYS]
+        if not all(isinstance(value, int) and not isinstance(value, bool) and value > 0 for value in values):
+            raise ConfigurationError(f'{where} "{step}": degraded_ms and failed_ms must be positive whole milliseconds')
+        if values[0] >= values[1]:
+            raise ConfigurationError(f'{where} "{step}": degraded_ms must be below failed_ms')
+        thresholds[step] = StepThreshold(*values)
+    return thresholds
 
 
 def load_environment(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 
 class PhenomClientError(Exception):
-    """Base of every error the Phenom client raises."""
+    """Base of every error the Phenom client raises. `unreached`: the runner never got a byte back (DNS, a refused
+    or timed-out connection, no AWS credentials), which says nothing about the service itself."""
 
-    def __init__(self, message: str, *, transient: bool = False) -> None:
+    def __init__(self, message: str, *, transient: bool = False, unreached: bool = False) -> None:
         super().__init__(message)
         self.transient = transient
+        self.unreached = unreached
         self.attempts = 1
 
     def __str__(self) -> str:
@@ -31,14 +33,18 @@ class SignInFailed(PhenomClientError):
 class GraphQLRequestFailed(PhenomClientError):
     """The GraphQL endpoint answered with errors, a bad status, or not at all."""
 
-    def __init__(self, message: str, *, code: str | None = None, transient: bool = False) -> None:
-        super().__init__(message, transient=transient)
+    def __init__(
+        self, message: str, *, code: str | None = None, transient: bool = False, unreached: bool = False
+    ) -> None:
+        super().__init__(message, transient=transient, unreached=unreached)
         self.code = code
 
 
 class TransferFailed(PhenomClientError):
     """An upload to or download from a presigned S3 URL failed."""
 
-    def __init__(self, message: str, *, status: int | None = None, transient: bool = False) -> None:
-        super().__init__(message, transient=transient)
+    def __init__(
+        self, message: str, *, status: int | None = None, transient: bool = False, unreached: bool = False
+    ) -> None:
+        super().__init__(message, transient=transient, unreached=unreached)
         self.status = status

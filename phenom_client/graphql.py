@@ -15,9 +15,11 @@ from gql.transport.exceptions import (
 from gql.transport.requests import RequestsHTTPTransport
 
 from phenom_client.errors import GraphQLRequestFailed
+from phenom_client.reachability import requests_never_answered
 from phenom_client.redaction import redact
 from phenom_client.retry import TRANSIENT_STATUSES
 from phenom_client.timeouts import Timeouts
+from phenom_client.tracing import HEADER, traceparent
 
 
 class GraphQLEndpoint:
@@ -46,7 +48,10 @@ class GraphQLEndpoint:
         try:
             return self._session.execute(
                 request,
-                extra_args={"headers": {"Authorization": f"Bearer {token}"}, "timeout": self._timeouts.requests},
+                extra_args={
+                    "headers": {"Authorization": f"Bearer {token}", HEADER: traceparent()},
+                    "timeout": self._timeouts.requests,
+                },
             )
         except TransportQueryError as error:
             first = (error.errors or [{}])[0]
@@ -66,6 +71,7 @@ class GraphQLEndpoint:
             raise GraphQLRequestFailed(
                 redact(f"{operation} got no answer from {self.url}: {type(cause).__name__}: {cause}"),
                 transient=transient,
+                unreached=requests_never_answered(cause),
             ) from None
         except TransportProtocolError as error:
             raise GraphQLRequestFailed(

@@ -18,12 +18,14 @@ TRANSIENT_STATUSES = frozenset({502, 503, 504})
 
 @dataclass(frozen=True)
 class Attempt:
-    """One try of one call: which call, which try, how long it took, and the (redacted) error if it failed."""
+    """One try of one call: which call, which try, how long it took, the (redacted) error if it failed, and whether
+    that failure came before any answer (see PhenomClientError.unreached)."""
 
     operation: str
     number: int
     ms: float
     error: str | None = None
+    unreached: bool = False
 
     @property
     def succeeded(self) -> bool:
@@ -71,7 +73,7 @@ def call_with_retries(
             result = action()
         except PhenomClientError as error:
             elapsed = clock() - started
-            observe(Attempt(operation, number, (clock() - attempt_started) * 1000, str(error)))
+            observe(Attempt(operation, number, (clock() - attempt_started) * 1000, str(error), error.unreached))
             delay = policy.delay_after(number)
             if not error.transient or number >= policy.max_attempts or elapsed + delay > policy.max_total_seconds:
                 error.attempts = number

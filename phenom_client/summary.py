@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from phenom_client.outcome import MEANING, Outcome
+
+_OUTCOME_MARK = {"pass": "✅", "degraded": "🐢", "fail": "❌", "infra-error": "🔌"}
 _STATUS_MARK = {"passed": "✅ passed", "failed": "❌ failed", "not run": "⏭️ not run"}
 
 
@@ -25,25 +28,34 @@ def load_report(path: Path) -> dict[str, Any] | None:
 
 
 def markdown(report: dict[str, Any] | None, path: Path) -> str:
-    """A heading with status, env and revision, then a table of the steps with their ms."""
+    """A heading with status, env and revision, the outcome and what it means, then a table of the steps with their
+    ms, limits, attempts and trace ids."""
     if report is None:
         return (
             f"### Phenom smoke: no report\n\n"
             f"`{path}` was not written: the job stopped before the round-trip ran; see the job log.\n"
         )
-    lines = [
-        f"### Phenom smoke: {report['status']} (env `{report['env']}`, revision `{report['git_sha'][:12]}`)",
+    lines = [f"### Phenom smoke: {report['status']} (env `{report['env']}`, revision `{report['git_sha'][:12]}`)"]
+    outcome = report.get("outcome")
+    if outcome:
+        flaky = " (flaky: a step passed only after a retry)" if report.get("flaky") else ""
+        lines += ["", f"**Outcome:** {_OUTCOME_MARK[outcome]} `{outcome}`{flaky}: {MEANING[Outcome(outcome)]}"]
+    lines += [
         "",
-        "| # | step | status | ms | retried calls | error |",
-        "| ---: | --- | --- | ---: | ---: | --- |",
+        "| # | step | status | ms | retried calls | error | limits ms (degraded/failed) | attempts | flags | trace id |",
+        "| ---: | --- | --- | ---: | ---: | --- | ---: | ---: | --- | --- |",
     ]
     for step in report["steps"]:
         ms = "" if step["ms"] is None else f"{step['ms']:.0f}"
+        status = _STATUS_MARK.get(step["status"], step["status"])
+        flags = ", ".join(flag for flag in ("degraded", "flaky") if step.get(flag))
+        trace = f"`{step['trace_id']}`" if step.get("trace_id") else ""
         lines.append(
-            f"| {step['number']} | {step['name']} | {_STATUS_MARK.get(step['status'], step['status'])} | {ms} "
-            f"| {retried(step) or ''} | {_cell(step['error'])} |"
+            f"| {step['number']} | {step['name']} | {status} | {ms} "
+            f"| {retried(step) or ''} | {_cell(step['error'])} | {threshold_cell(step)} | {attempts_cell(step)} "
+            f"| {flags} | {trace} |"
         )
-    lines.append(f"| | **total** | | **{report['total_ms']:.0f}** | | |")
+    lines.append(f"| | **total** | | **{report['total_ms']:.0f}** | | | | | | |")
     if report["error"] and report["status"] != "passed":
         lines += ["", f"**Failure:** {_cell(report['error'])}"]
     if report["cleanup"]:
@@ -63,6 +75,17 @@ def failure_line(report: dict[str, Any] | None, path: Path) -> str:
 def retried(step: dict[str, Any]) -> int:
     """How many of a reported step's calls needed more than one attempt."""
     return sum(1 for attempt in step["attempts"] if attempt["number"] == 2)
+
+
+def threshold_cell(step: dict[str, Any]) -> str:
+    """A step's limits as `degraded/failed`, empty when the environment sets none."""
+    threshold = step.get("threshold")
+    return f"{threshold['degraded_ms']}/{threshold['failed_ms']}" if threshold else ""
+
+
+def attempts_cell(step: dict[str, Any]) -> str:
+    """How many tries a step's calls took in all, empty when it made none."""
+    return str(len(step["attempts"])) if step["attempts"] else ""
 
 
 def _cell(text: str | None) -> str:

@@ -7,9 +7,11 @@ import re
 import requests
 
 from phenom_client.errors import TransferFailed
+from phenom_client.reachability import requests_never_answered
 from phenom_client.redaction import redact
 from phenom_client.retry import TRANSIENT_STATUSES
 from phenom_client.timeouts import Timeouts
+from phenom_client.tracing import HEADER, traceparent
 
 _S3_ERROR_CODE = re.compile(r"<Code>([^<]{1,100})</Code>")
 
@@ -34,10 +36,14 @@ class ObjectTransfer:
 
     def _send(self, method: str, url: str, data: bytes | None) -> requests.Response:
         try:
-            response = self._session.request(method, url, data=data, timeout=self._timeouts.requests)
+            response = self._session.request(
+                method, url, data=data, headers={HEADER: traceparent()}, timeout=self._timeouts.requests
+            )
         except (requests.ConnectionError, requests.Timeout) as error:
             raise TransferFailed(
-                redact(f"{method} got no answer: {type(error).__name__}: {error}"), transient=True
+                redact(f"{method} got no answer: {type(error).__name__}: {error}"),
+                transient=True,
+                unreached=requests_never_answered(error),
             ) from None
         except requests.RequestException as error:
             raise TransferFailed(redact(f"{method} could not be sent: {type(error).__name__}: {error}")) from None

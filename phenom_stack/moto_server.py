@@ -1,5 +1,5 @@
-"""moto in server mode on 127.0.0.1, in a process of its own (phenom_stack.moto_process): Cognito, S3 and Secrets
-Manager for the local stack.
+"""moto in server mode on 127.0.0.1, in a process of its own (phenom_stack.moto_process): Cognito, S3, Secrets
+Manager and CloudWatch (where `--phenom-metrics` publishes the canary's metrics) for the local stack.
 
 moto keeps its state in process-wide backends, so in the test process any in-process moto (`mock_aws`) would reset
 the stack's pool, bucket and secrets when it ends. In a process of its own the state is the stack's alone, and it

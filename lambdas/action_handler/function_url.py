@@ -60,6 +60,12 @@ def _json_body(event: Mapping[str, Any]) -> Mapping[str, Any]:
     return body
 
 
+def traceparent_of(event: Any) -> str | None:
+    """The W3C `traceparent` the caller sent (Hasura forwards the client's headers to the action); None for an event
+    that is not even a mapping, which the handler refuses later."""
+    return _header(event, "traceparent") if isinstance(event, Mapping) else None
+
+
 def _header(event: Mapping[str, Any], name: str) -> str | None:
     """A header's value; payload 2.0 lowercases names, but a caller passing its own event may not."""
     headers = event.get("headers")

@@ -8,11 +8,11 @@ from typing import Any
 from lambdas.action_handler.config import load_config
 from lambdas.action_handler.dispatch import run_action
 from lambdas.action_handler.errors import ActionError
-from lambdas.action_handler.function_url import error_response, json_response
+from lambdas.action_handler.function_url import error_response, json_response, traceparent_of
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.time_budget import request_deadline
 from lambdas.shared.deadline import DeadlineExceeded
-from lambdas.shared.log import bind_request_id, get_logger, request_id_from
+from lambdas.shared.log import bind_request_id, get_logger, request_id_from, trace_id_from
 
 log = get_logger("action_handler")
 
@@ -26,7 +26,7 @@ def action_services() -> ActionServices:
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Answer one Hasura action call: 200 with the output, or a 4xx Hasura action error, never a 5xx."""
     request_id = request_id_from(context, event)
-    with bind_request_id(request_id):
+    with bind_request_id(request_id, trace_id_from(traceparent_of(event))):
         try:
             return json_response(200, run_action(event, action_services(), request_deadline(context)))
         except DeadlineExceeded:

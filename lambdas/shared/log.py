@@ -1,4 +1,5 @@
-"""JSON log lines on stdout, each carrying the request id, with tokens and secrets redacted."""
+"""JSON log lines on stdout, each carrying the request id (and the W3C trace id the caller sent, if any), with tokens
+and secrets redacted."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ _SENSITIVE_KEY = re.compile(r"authorization|token|secret|password|cookie|credent
 _JWT_LIKE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _ROOT_LOGGER = "phenom"
 
+_TRACEPARENT = re.compile(r"^[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
 _request_id: ContextVar[str] = ContextVar("phenom_request_id", default="-")
+_trace_id: ContextVar[str | None] = ContextVar("phenom_trace_id", default=None)
 
 
 def scrub_text(text: str) -> str:
@@ -46,18 +50,27 @@ def request_id_from(context: Any, event: Mapping[str, Any] | None = None) -> str
     return str(request_id) if request_id else str(uuid.uuid4())
 
 
+def trace_id_from(traceparent: str | None) -> str | None:
+    """The trace id of a W3C `traceparent` header (the canary's step id), None when absent or malformed."""
+    match = _TRACEPARENT.match(traceparent.strip().lower()) if traceparent else None
+    return match["trace_id"] if match and int(match["trace_id"], 16) else None
+
+
 @contextmanager
-def bind_request_id(request_id: str) -> Iterator[None]:
-    """Stamp every log line written inside the block with `request_id`."""
+def bind_request_id(request_id: str, trace_id: str | None = None) -> Iterator[None]:
+    """Stamp every log line written inside the block with `request_id`, and with `trace_id` when there is one."""
     token = _request_id.set(request_id)
+    trace_token = _trace_id.set(trace_id)
     try:
         yield
     finally:
+        _trace_id.reset(trace_token)
         _request_id.reset(token)
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per record: level, logger, message, request id and the record's redacted fields."""
+    """One JSON object per record: level, logger, message, request id, trace id if bound, and the record's redacted
+    fields."""
 
     def format(self, record: logging.LogRecord) -> str:
         line: dict[str, Any] = {
@@ -66,6 +79,8 @@ class JsonFormatter(logging.Formatter):
             "message": scrub_text(record.getMessage()),
             "request_id": _request_id.get(),
         }
+        if _trace_id.get() is not None:
+            line["trace_id"] = _trace_id.get()
         line.update(redact(getattr(record, "fields", {})))
         if record.exc_info:
             line["exception"] = scrub_text(self.formatException(record.exc_info))

@@ -1,6 +1,6 @@
 """pytest plugin: `--env` picks one section of phenom_client/environments.toml; `phenom_env` gives it as an EnvConfig and
-`smoke_credentials` gives the smoke user's password. A bad env, a missing key, or contract tests aimed at a cloud
-environment stop the run before any test."""
+`smoke_credentials` gives the smoke user's password and `phenom_thresholds` its step limits. A bad env, a missing key,
+a bad limit, or contract tests aimed at a cloud environment stop the run before any test."""
 
 from __future__ import annotations
 
@@ -15,11 +15,20 @@ from phenom_client.credentials import (
     secretsmanager_client,
     secretsmanager_reader,
 )
-from phenom_client.environments import LOCAL, EnvConfig, environment_section, load_environment
+from phenom_client.environments import (
+    LOCAL,
+    EnvConfig,
+    StepThreshold,
+    environment_section,
+    load_environment,
+    step_thresholds,
+)
 from phenom_client.errors import ConfigurationError, CredentialsUnavailable
 from phenom_client.report import git_revision
 
 SELECTED_ENV = pytest.StashKey[EnvConfig]()
+# Set when the smoke credentials could not be read at all (no AWS credentials, no answer): an infra-error.
+CREDENTIALS_UNREACHED = pytest.StashKey[bool]()
 _SECTION = pytest.StashKey[dict[str, str]]()
 _REVISION = pytest.StashKey[str]()
 _POSITIVE_CONTRACT = re.compile(r"(?<!not )\bcontract\b")
@@ -30,6 +39,7 @@ def configure(config: pytest.Config) -> None:
     name = config.getoption("env")
     try:
         config.stash[_SECTION] = environment_section(name)
+        step_thresholds(name)
     except ConfigurationError as error:
         raise pytest.UsageError(str(error)) from None
     if name != LOCAL and _POSITIVE_CONTRACT.search(" ".join((config.option.markexpr or "").split())):
@@ -89,8 +99,20 @@ def smoke_credentials(request: pytest.FixtureRequest, phenom_env: EnvConfig) -> 
         return resolve_smoke_credentials(phenom_env, environ=os.environ, read_secret=secretsmanager_reader(secrets))
     except CredentialsUnavailable as error:
         problem = str(error)
+        request.config.stash[CREDENTIALS_UNREACHED] = error.unreached
     # Failing outside the except block keeps the message to one line, without the chained traceback.
     pytest.fail(problem, pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def phenom_thresholds(request: pytest.FixtureRequest) -> dict[str, StepThreshold]:
+    """The selected environment's step limits (degraded_ms, failed_ms) from phenom_client/environments.toml."""
+    return selected_thresholds(request.config)
+
+
+def selected_thresholds(config: pytest.Config) -> dict[str, StepThreshold]:
+    """The --env section's step limits; checked when the run configures, so this never raises here."""
+    return step_thresholds(config.getoption("env"))
 
 
 def _contract_refusal(name: str) -> str:

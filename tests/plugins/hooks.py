@@ -48,6 +48,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     reporting.write_report(session)
+    reporting.publish_metrics(session)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

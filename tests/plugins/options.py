@@ -1,4 +1,4 @@
-"""The suite's command-line options: --env, --stack, --stack-file, --phenom-report."""
+"""The suite's command-line options: --env, --stack, --stack-file, --phenom-report, --phenom-metrics."""
 
 from __future__ import annotations
 
@@ -30,5 +30,13 @@ def add_options(parser: pytest.Parser) -> None:
         "--phenom-report",
         metavar="PATH",
         default=None,
-        help="write the round-trip's steps (status, milliseconds), env and git sha as JSON to PATH",
+        help="write the round-trip's outcome, steps (status, milliseconds, limits, attempts, trace ids), env and git sha "
+        "as JSON to PATH",
+    )
+    group.addoption(
+        "--phenom-metrics",
+        action="store_true",
+        default=False,
+        help="publish the round-trip's outcome and step durations to CloudWatch (namespace Phenom/Canary); "
+        "with --env local, to the local stack's moto",
     )

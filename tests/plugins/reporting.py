@@ -1,4 +1,5 @@
-"""pytest plugin: the round-trip's step table in the terminal summary, and the same as JSON with --phenom-report."""
+"""pytest plugin: the round-trip's step table in the terminal summary, the same as JSON with --phenom-report, and its
+metrics in CloudWatch with --phenom-metrics (the local stack's moto for --env local)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,17 @@ from typing import Any
 
 import pytest
 
+from phenom_client.errors import PhenomClientError
 from phenom_client.report import build_report, table_lines
 from phenom_client.roundtrip import RoundTripOutcome
 from phenom_client.steps import describe
-from tests.plugins.environment import SELECTED_ENV, revision
+from tests.plugins.environment import CREDENTIALS_UNREACHED, SELECTED_ENV, revision, selected_thresholds
+from tests.plugins.stack import started_stack_client
 
 _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()
+_METRICS_LINE = pytest.StashKey[str]()
+_REPORT = pytest.StashKey[dict[str, Any]]()
 
 
 def configure(config: pytest.Config) -> None:
@@ -52,6 +57,31 @@ def write_summary(terminalreporter: Any, config: pytest.Config) -> None:
     terminalreporter.section(title)
     for line in table_lines(report):
         terminalreporter.write_line(line)
+    if _METRICS_LINE in config.stash:
+        terminalreporter.write_line(config.stash[_METRICS_LINE])
+
+
+def publish_metrics(session: pytest.Session) -> None:
+    """With --phenom-metrics, the round-trip's metrics to CloudWatch; a refusal fails the session and says why."""
+    config = session.config
+    env = config.stash.get(SELECTED_ENV, None)
+    if not config.getoption("phenom_metrics") or env is None:
+        return
+    report = _report(config)
+    if report["outcome"] is None:
+        return
+    # Imported here: only a run that publishes needs boto3.
+    from phenom_client.metrics import NAMESPACE, cloudwatch_client, publish
+
+    cloudwatch = started_stack_client(config, "cloudwatch") if env.is_local else cloudwatch_client(env)
+    try:
+        count = publish(report, cloudwatch)
+    except PhenomClientError as error:
+        config.stash[_METRICS_LINE] = f"metrics: not published: {error}"
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        return
+    where = f"the local stack's moto ({env.aws_endpoint_url})" if env.is_local else f"CloudWatch in {env.region}"
+    config.stash[_METRICS_LINE] = f"metrics: {count} published to {where}, namespace {NAMESPACE}"
 
 
 def write_report(session: pytest.Session) -> None:
@@ -70,9 +100,14 @@ def write_report(session: pytest.Session) -> None:
 def _report(config: pytest.Config) -> dict[str, Any]:
     outcomes = config.stash.get(_OUTCOMES, [])
     setup_errors = config.stash.get(_SETUP_ERRORS, [])
-    return build_report(
-        config.getoption("env"),
-        revision(config),
-        outcomes[-1] if outcomes else None,
-        setup_errors[-1] if setup_errors else None,
-    )
+    # Built once, when the session finishes: the JSON file, the metrics and the terminal table show one and the same.
+    if _REPORT not in config.stash:
+        config.stash[_REPORT] = build_report(
+            config.getoption("env"),
+            revision(config),
+            outcomes[-1] if outcomes else None,
+            setup_errors[-1] if setup_errors else None,
+            setup_unreached=config.stash.get(CREDENTIALS_UNREACHED, False),
+            thresholds=selected_thresholds(config),
+        )
+    return config.stash[_REPORT]

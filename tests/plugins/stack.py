@@ -105,7 +105,12 @@ def _attached_stack(path: Path) -> LocalStack:
         ) from None
 
 
-def _client_of(local_stack: LocalStack, service: str):
+def started_stack_client(config: pytest.Config, service: str):
+    """A boto3 client for `service` on the moto server of the stack this session started or attached to."""
+    return _moto_client(config.stash[STARTED_STACK], service)
+
+
+def _moto_client(local_stack: LocalStack, service: str):
     # Imported here, like the stack itself: boto3 is not needed by suites that never start it.
     from phenom_stack.moto_clients import moto_client
 
@@ -144,26 +149,32 @@ def stack_users(local_stack: LocalStack) -> tuple[StackUser, ...]:
 
 @pytest.fixture(scope="session")
 def aws_endpoint_url(local_stack: LocalStack) -> str:
-    """The moto server's URL (Cognito, S3, Secrets Manager)."""
+    """The moto server's URL (Cognito, S3, Secrets Manager, CloudWatch)."""
     return local_stack.aws_endpoint_url
 
 
 @pytest.fixture(scope="session")
 def s3_client(local_stack: LocalStack):
     """A boto3 S3 client on the stack's moto server (path-style addressing)."""
-    return _client_of(local_stack, "s3")
+    return _moto_client(local_stack, "s3")
 
 
 @pytest.fixture(scope="session")
 def cognito_client(local_stack: LocalStack):
     """A boto3 cognito-idp client on the stack's moto server."""
-    return _client_of(local_stack, "cognito-idp")
+    return _moto_client(local_stack, "cognito-idp")
 
 
 @pytest.fixture(scope="session")
 def secrets_client(local_stack: LocalStack):
     """A boto3 Secrets Manager client on the stack's moto server."""
-    return _client_of(local_stack, "secretsmanager")
+    return _moto_client(local_stack, "secretsmanager")
+
+
+@pytest.fixture(scope="session")
+def cloudwatch_client(local_stack: LocalStack):
+    """A boto3 CloudWatch client on the stack's moto server (where --phenom-metrics publishes for --env local)."""
+    return _moto_client(local_stack, "cloudwatch")
 
 
 @pytest.fixture(scope="session")

@@ -19,6 +19,13 @@ module "stack" {
   # Bump to generate a new master password and Hasura admin secret (see infra/README.md).
   generated_secrets_version = 1
 
+  # The canary: its --env name, the repository its workflow runs in, and the p90 of a round-trip that pages.
+  canary_environment     = "dev"
+  github_repository      = var.github_repository
+  canary_duration_p90_ms = 25000
+  # Production creates the account's one GitHub OIDC provider; development looks it up.
+  create_github_oidc_provider = false
+
   action_handler_concurrency  = 10
   cognito_trigger_concurrency = 5
 }

@@ -9,3 +9,5 @@ output "action_function_url" { value = module.stack.action_function_url }
 output "media_bucket" { value = module.stack.media_bucket }
 output "app_secrets_id" { value = module.stack.app_secrets_id }
 output "smoke_credentials_secret_id" { value = module.stack.smoke_credentials_secret_id }
+output "canary_role_arn" { value = module.stack.canary_role_arn }
+output "canary_alarm_topic_arn" { value = module.stack.canary_alarm_topic_arn }

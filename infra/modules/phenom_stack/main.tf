@@ -168,3 +168,14 @@ module "graphql" {
   action_url      = module.action_handler.function_url
   app_secrets_arn = module.secrets.app_secrets_arn
 }
+
+module "canary" {
+  source = "../canary"
+
+  name_prefix                 = var.name_prefix
+  environment                 = var.canary_environment
+  github_repository           = var.github_repository
+  create_github_oidc_provider = var.create_github_oidc_provider
+  smoke_secret_arn            = module.secrets.smoke_credentials_arn
+  duration_p90_threshold_ms   = var.canary_duration_p90_ms
+}

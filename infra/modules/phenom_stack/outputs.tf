@@ -42,3 +42,13 @@ output "smoke_credentials_secret_id" {
   description = "Secret the smoke suite and canary read the smoke account from (value set by hand)."
   value       = module.secrets.smoke_credentials_name
 }
+
+output "canary_role_arn" {
+  description = "Role the canary workflow assumes by OIDC (the repository variable PHENOM_CANARY_ROLE_ARN)."
+  value       = module.canary.role_arn
+}
+
+output "canary_alarm_topic_arn" {
+  description = "SNS topic of the canary's alarms; subscribe the on-call address to it."
+  value       = module.canary.alarm_topic_arn
+}

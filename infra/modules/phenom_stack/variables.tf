@@ -57,3 +57,23 @@ variable "cognito_trigger_concurrency" {
   description = "Reserved concurrency of each Cognito trigger Lambda."
   type        = number
 }
+
+variable "canary_environment" {
+  description = "The canary's --env name for this environment (prod, dev): the Environment dimension of its metrics."
+  type        = string
+}
+
+variable "github_repository" {
+  description = "owner/name of this repository on GitHub: only its canary workflow on main may assume the canary role."
+  type        = string
+}
+
+variable "create_github_oidc_provider" {
+  description = "Whether this environment creates the shared account's one GitHub OIDC provider (else it looks it up)."
+  type        = bool
+}
+
+variable "canary_duration_p90_ms" {
+  description = "Alarm when the p90 of the canary round-trip's total Duration over three hours exceeds this many ms."
+  type        = number
+}

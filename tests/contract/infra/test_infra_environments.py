@@ -27,6 +27,9 @@ ALLOWED_DIFFERENCES = {
     "main.tf:module.0.stack.action_handler_concurrency": "smaller concurrency cap",
     "main.tf:module.0.stack.cognito_trigger_concurrency": "smaller concurrency cap",
     "variables.tf:variable.0.api_hostname.default": "own API hostname",
+    "main.tf:module.0.stack.canary_environment": "the canary's own --env name, its metrics' Environment",
+    "main.tf:module.0.stack.canary_duration_p90_ms": "more slack before the slow-canary alarm",
+    "main.tf:module.0.stack.create_github_oidc_provider": "the shared account's one GitHub OIDC provider is production's",
 }
 # The module calls each root made itself before modules/phenom_stack took them over; their state moves.
 MODULES_MOVED_INTO_THE_STACK = (

@@ -303,6 +303,8 @@ def test_outputs_name_the_endpoints_and_ids(production_root: ModuleInstance) -> 
         "smoke_credentials_secret_id",
         "region",
         "alb_dns_name",
+        "canary_role_arn",
+        "canary_alarm_topic_arn",
     }
     assert set(production_root.config.outputs) == expected
     assert production_root.output("graphql_url") == f"https://{API_HOSTNAME}/v1/graphql"

@@ -179,7 +179,8 @@ def test_canary_runs_on_a_schedule_and_on_demand_one_at_a_time():
 
 def test_canary_has_only_the_permissions_it_needs():
     (job,) = load("canary.yml")["jobs"].values()
-    assert job["permissions"] == {"contents": "read", "issues": "write", "id-token": "write"}
+    # actions: read lets the alert rule read the earlier runs' logs, its only memory.
+    assert job["permissions"] == {"contents": "read", "issues": "write", "id-token": "write", "actions": "read"}
 
 
 @pytest.mark.parametrize(("workflow", "job"), [("canary.yml", "smoke"), ("deploy-hasura-production.yaml", "smoke")])
@@ -196,15 +197,32 @@ def test_smoke_jobs_assume_an_aws_role_by_oidc_and_run_the_prod_smoke_suite(work
     assert summary["if"] == "always()" and '>> "$GITHUB_STEP_SUMMARY"' in summary["run"]
 
 
-def test_canary_opens_or_updates_one_issue_on_failure_and_closes_it_on_recovery():
+def test_canary_publishes_its_metrics_and_writes_a_json_and_a_junit_report():
+    smoke = step_running(load("canary.yml"), SMOKE_PROD)["run"]
+    assert "--phenom-metrics" in smoke
+    assert "--phenom-report canary-report.json" in smoke and "--junitxml canary-junit.xml" in smoke
+
+
+def test_canary_keeps_both_reports_and_its_outcome_in_the_log_whatever_happened():
+    record = step_running(load("canary.yml"), "python -m phenom_client.alerting record canary-report.json")
+    assert record["if"] == "always()"
+    assert "canary-report.json canary-junit.xml" in record["run"]
+
+
+def test_canary_leaves_the_issue_to_the_alert_rule_after_every_run():
     workflow = load("canary.yml")
-    opening = step_running(workflow, "gh issue create")
-    assert opening["if"] == "failure()"
-    assert "--label canary" in opening["run"] and "gh issue comment" in opening["run"]
-    assert "phenom_client.summary --failure" in opening["run"]
-    closing = step_running(workflow, "gh issue close")
-    assert closing["if"] == "success()"
-    assert "--label canary" in closing["run"]
+    alert = step_running(workflow, "python -m phenom_client.alerting decide canary-report.json")
+    # One step, after every run: the rule, not the job's status, decides (a single red run opens nothing, an
+    # infra-error touches nothing), reading the earlier runs' outcome lines and the open issue's body.
+    assert alert["if"] == "always()"
+    script = alert["run"]
+    assert "gh run list --workflow canary.yml --branch main --status completed" in script
+    assert "gh run view \"$run_id\" --log | grep -F 'phenom-canary-run: '" in script
+    assert "--label canary --state open" in script and "--issue-body canary-issue.md" in script
+    for command in ("gh issue create --label canary", "gh issue comment", "gh issue close"):
+        assert command in script
+    assert '>> "$GITHUB_STEP_SUMMARY"' in script
+    assert [step for step in steps(workflow) if "gh issue" in step.get("run", "")] == [alert]
 
 
 def test_hasura_deploy_runs_on_hasura_changes_to_main_and_on_demand():

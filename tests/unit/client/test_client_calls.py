@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from phenom_client.client import PhenomClient
+from phenom_client.environments import EnvConfig
 from phenom_client.errors import GraphQLRequestFailed, TransferFailed
 from phenom_client.models import PresignedUpload
-from phenom_client.retry import RetryPolicy
+from phenom_client.retry import NO_RETRY, RetryPolicy
 from tests.kit.loopback_http import DROP, Reply
+from tests.kit.unreachable import refusing_port
 from tests.unit.client.conftest import FAKE_ID_TOKEN
 
 pytestmark = pytest.mark.unit
@@ -175,3 +179,41 @@ def test_a_dropped_connection_is_retried_and_the_url_signature_never_shown(clien
 def test_the_client_repr_shows_no_token(client):
     assert FAKE_ID_TOKEN not in repr(client)
     assert "signed_in=True" in repr(client)
+
+
+def test_every_request_carries_a_w3c_traceparent(client, scripted_server):
+    scripted_server.queue("POST", GRAPHQL, data({"getPhenoms": []}))
+    scripted_server.queue("PUT", "/bucket/key", Reply(200))
+    client.get_phenoms()
+    client.upload(PresignedUpload("a.txt", "key", f"{scripted_server.url}/bucket/key?{SIGNED_QUERY}"), b"bytes")
+    headers = [request.headers.get("traceparent", "") for request in scripted_server.requests]
+    assert len(headers) == 2
+    assert all(re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", header) for header in headers), headers
+
+
+def test_a_connection_dropped_after_it_was_made_reached_the_server(client, scripted_server, attempts):
+    scripted_server.queue("POST", GRAPHQL, DROP, DROP, DROP)
+    with pytest.raises(GraphQLRequestFailed) as failure:
+        client.get_phenoms()
+    assert failure.value.unreached is False
+    assert [attempt.unreached for attempt in attempts if attempt.operation == "getPhenoms"] == [False] * 3
+
+
+def test_a_refused_connection_never_reached_the_server(test_credentials, stubbed_cognito, attempts):
+    with refusing_port() as port:
+        env = EnvConfig("unit", "us-east-1", f"http://127.0.0.1:{port}/v1/graphql", "p", "c", "smoke@example.com", "s")
+        cognito, stubber = stubbed_cognito
+        stubber.add_response(
+            "initiate_auth",
+            {"AuthenticationResult": {"IdToken": FAKE_ID_TOKEN, "RefreshToken": "r", "ExpiresIn": 3600}},
+        )
+        with PhenomClient(
+            env, test_credentials, cognito=cognito, retry=NO_RETRY, on_attempt=attempts.append
+        ) as refused_client:
+            refused_client.sign_in()
+            with pytest.raises(GraphQLRequestFailed) as graphql_failure:
+                refused_client.get_phenoms()
+            with pytest.raises(TransferFailed) as transfer_failure:
+                refused_client.download(f"http://127.0.0.1:{port}/bucket/key")
+    assert (graphql_failure.value.unreached, transfer_failure.value.unreached) == (True, True)
+    assert attempts[-1].unreached is True

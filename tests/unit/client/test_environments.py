@@ -7,8 +7,18 @@ import tomllib
 
 import pytest
 
-from phenom_client.environments import ENVIRONMENTS_FILE, KEYS, EnvConfig, environment_section, load_environment
+from phenom_client.environments import (
+    ENVIRONMENTS_FILE,
+    KEYS,
+    THRESHOLDS_KEY,
+    EnvConfig,
+    StepThreshold,
+    environment_section,
+    load_environment,
+    step_thresholds,
+)
 from phenom_client.errors import ConfigurationError
+from phenom_client.roundtrip import ROUNDTRIP_STEPS
 
 pytestmark = pytest.mark.unit
 
@@ -72,7 +82,41 @@ def test_dev_names_its_missing_ids_instead_of_holding_placeholders():
 def test_every_section_holds_only_known_keys_so_no_password_can_hide_in_the_file():
     sections = tomllib.loads(ENVIRONMENTS_FILE.read_text())
     assert sorted(sections) == ["dev", "local", "prod"]
-    assert all(set(section) <= set(KEYS) for section in sections.values())
+    assert all(set(section) <= {*KEYS, THRESHOLDS_KEY} for section in sections.values())
+    # The thresholds tables hold whole milliseconds only: step_thresholds refuses anything else.
+    assert all(step_thresholds(name) for name in sections)
+
+
+def test_every_environment_limits_every_round_trip_step():
+    for name in ("prod", "dev", "local"):
+        thresholds = step_thresholds(name)
+        assert tuple(thresholds) == ROUNDTRIP_STEPS, name
+        assert all(limit.degraded_ms < limit.failed_ms for limit in thresholds.values())
+
+
+def test_prod_limits_a_step_in_milliseconds():
+    assert step_thresholds("prod")["getPhenoms"] == StepThreshold(degraded_ms=2000, failed_ms=10000)
+
+
+@pytest.mark.parametrize(
+    ("limits", "problem"),
+    [
+        ("{ degraded_ms = 100 }", "must be { degraded_ms = N, failed_ms = M }"),
+        ('{ degraded_ms = 100, failed_ms = "slow" }', "must be positive whole milliseconds"),
+        ("{ degraded_ms = 500, failed_ms = 100 }", "degraded_ms must be below failed_ms"),
+    ],
+)
+def test_a_bad_threshold_is_named_with_its_step(tmp_path, limits, problem):
+    path = write(tmp_path, COMPLETE + f"\n[prod.thresholds]\ngetPhenoms = {limits}\n")
+    with pytest.raises(ConfigurationError, match=r'\[prod.thresholds\] "getPhenoms"') as failure:
+        step_thresholds("prod", path)
+    assert problem in str(failure.value)
+
+
+def test_the_thresholds_table_is_not_an_environment_key(tmp_path):
+    path = write(tmp_path, COMPLETE + '\n[prod.thresholds]\n"sign in" = { degraded_ms = 1, failed_ms = 2 }\n')
+    assert load_environment("prod", path).graphql_url == "https://api.example.com/v1/graphql"
+    assert step_thresholds("prod", path) == {"sign in": StepThreshold(1, 2)}
 
 
 def test_an_unknown_env_lists_the_known_ones(tmp_path):

@@ -114,3 +114,12 @@ def test_logs_carry_the_request_id_and_never_the_token_or_admin_secret(
         assert json.loads(line)["request_id"] == REQUEST_ID
         assert id_token.token not in line
         assert ADMIN_SECRET not in line
+
+
+def test_logs_of_a_request_carry_the_trace_id_of_its_traceparent(action_services, id_token, log_lines):
+    # GIVEN a refused request whose client sent a W3C traceparent, forwarded by Hasura
+    event = function_url_event(action_body("getPhenoms", {"limit": 0}), id_token.token)
+    event["headers"]["traceparent"] = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    _call(event)
+    # THEN its log line can be found by the trace id the canary's report shows
+    assert log_lines and all(json.loads(line)["trace_id"] == "4bf92f3577b34da6a3ce929d0e0e4736" for line in log_lines)

@@ -12,7 +12,15 @@ import pytest
 from lambdas.shared.app_secrets import AppSecretsError, read_app_secrets
 from lambdas.shared.config import MissingEnvironmentVariable, read_optional_env, read_required_env
 from lambdas.shared.hasura import HasuraAdminClient, HasuraGraphQLError, HasuraTransportError, admin_client
-from lambdas.shared.log import REDACTED, JsonFormatter, bind_request_id, get_logger, redact, request_id_from
+from lambdas.shared.log import (
+    REDACTED,
+    JsonFormatter,
+    bind_request_id,
+    get_logger,
+    redact,
+    request_id_from,
+    trace_id_from,
+)
 from tests.kit.events import lambda_context
 from tests.kit.fake_hasura import GRAPHQL_PATH, graphql_error
 from tests.kit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, REGION
@@ -173,3 +181,26 @@ def test_request_id_prefers_the_lambda_context_then_the_function_url():
     assert request_id_from(lambda_context("ctx-id"), event) == "ctx-id"
     assert request_id_from(None, event) == "url-id"
     assert request_id_from(None, None)
+
+
+def test_log_lines_of_a_traced_request_carry_its_trace_id():
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logging.getLogger("phenom").addHandler(handler)
+    try:
+        with bind_request_id("req-8", trace_id_from("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")):
+            get_logger("unit").info("traced")
+        get_logger("unit").info("after")
+    finally:
+        logging.getLogger("phenom").removeHandler(handler)
+    traced, after = (json.loads(line) for line in stream.getvalue().splitlines())
+    assert (traced["request_id"], traced["trace_id"]) == ("req-8", "4bf92f3577b34da6a3ce929d0e0e4736")
+    assert "trace_id" not in after
+
+
+@pytest.mark.parametrize(
+    "header", [None, "", "garbage", "00-00000000000000000000000000000000-00f067aa0ba902b7-01", "00-abc-def-01"]
+)
+def test_a_missing_or_malformed_traceparent_gives_no_trace_id(header):
+    assert trace_id_from(header) is None
