@@ -26,9 +26,16 @@ def git_revision(cwd: Path) -> str:
 
 
 def build_report(
-    env: str, git_sha: str, outcome: RoundTripOutcome | None, setup_error: str | None = None
+    env: str,
+    git_sha: str,
+    outcome: RoundTripOutcome | None,
+    setup_error: str | None = None,
+    schema_drift: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The report of one round-trip; with no outcome (it never started) every step is not run and `error` says why."""
+    """The report of one round-trip; with no outcome (it never started) every step is not run and `error` says why.
+
+    `schema_drift` is what the drift check found (None when it did not run, empty when the deployed schema is
+    the snapshot): a failure of its own, next to the round-trip's status rather than in a step."""
     if outcome is None:
         why = setup_error or "the round-trip test was not selected"
         steps = [
@@ -49,6 +56,7 @@ def build_report(
             "total_ms": 0.0,
             "error": why,
             "cleanup": None,
+            "schema_drift": schema_drift,
             "steps": steps,
         }
     records = outcome.steps.records
@@ -59,6 +67,7 @@ def build_report(
         "total_ms": round(outcome.steps.total_ms, 1),
         "error": outcome.failure,
         "cleanup": outcome.cleanup,
+        "schema_drift": schema_drift,
         "steps": [
             {
                 "number": record.number,

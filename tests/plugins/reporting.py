@@ -16,18 +16,26 @@ from tests.plugins.environment import SELECTED_ENV, revision
 
 _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()
+_SCHEMA_DRIFT = pytest.StashKey[list[list[str]]]()
 
 
 def configure(config: pytest.Config) -> None:
     """Empty lists for the run's round-trip outcomes and setup errors."""
     config.stash[_OUTCOMES] = []
     config.stash[_SETUP_ERRORS] = []
+    config.stash[_SCHEMA_DRIFT] = []
 
 
 @pytest.fixture
 def record_roundtrip(request: pytest.FixtureRequest) -> Callable[[RoundTripOutcome], None]:
     """A function that hands a round-trip's outcome to the terminal summary and the --phenom-report file."""
     return request.config.stash[_OUTCOMES].append
+
+
+@pytest.fixture
+def record_schema_drift(request: pytest.FixtureRequest) -> Callable[[list[str]], None]:
+    """A function that hands the drift check's differences (empty: none) to the --phenom-report file."""
+    return request.config.stash[_SCHEMA_DRIFT].append
 
 
 def record_setup_error(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
@@ -70,9 +78,11 @@ def write_report(session: pytest.Session) -> None:
 def _report(config: pytest.Config) -> dict[str, Any]:
     outcomes = config.stash.get(_OUTCOMES, [])
     setup_errors = config.stash.get(_SETUP_ERRORS, [])
+    drift = config.stash.get(_SCHEMA_DRIFT, [])
     return build_report(
         config.getoption("env"),
         revision(config),
         outcomes[-1] if outcomes else None,
         setup_errors[-1] if setup_errors else None,
+        drift[-1] if drift else None,
     )

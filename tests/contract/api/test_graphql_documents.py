@@ -1,15 +1,17 @@
 """Every GraphQL document the Lambdas and the client send validates against the engine's own schema, as
-the engine shows it to the role that sends it (admin for the Lambdas, user for the client)."""
+the engine shows it to the role that sends it (admin for the Lambdas, user for the client), and against that
+role's committed snapshot in hasura/schema/ (the schema the contract holds the engine to)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLSchema, build_client_schema, get_introspection_query, parse, validate
+from graphql import GraphQLSchema, build_client_schema, get_introspection_query, graphql_sync, parse, validate
 
 from lambdas.cognito_sync_users.columns import USERS_INSERT_INPUT, scalar_columns
 from lambdas.cognito_sync_users.mapping import build_upsert_document
+from phenom_client.api_schema import read_snapshot
 from phenom_client.documents import DOCUMENTS_DIR
 from tests.contract.backend_calls import bearer, error_codes, post_graphql
 
@@ -76,3 +78,41 @@ def test_sync_lambda_generated_upsert_validates_for_admin(graphql_url, admin_sec
     # THEN the engine's schema accepts it
     errors = _validation_errors(admin_schema, document)
     assert not errors, f"generated upsert for {columns} does not validate:\n" + "\n".join(errors)
+
+
+@pytest.fixture(scope="module")
+def admin_snapshot() -> GraphQLSchema:
+    """hasura/schema/admin.graphql: the admin schema the Lambdas' documents are written against."""
+    schema = read_snapshot("admin")
+    assert schema is not None, "hasura/schema/admin.graphql is missing: run `.venv/bin/phenom-schema snapshot`"
+    return schema
+
+
+@pytest.fixture(scope="module")
+def user_snapshot() -> GraphQLSchema:
+    """hasura/schema/user.graphql: the schema of role user the client's documents are written against."""
+    schema = read_snapshot("user")
+    assert schema is not None, "hasura/schema/user.graphql is missing: run `.venv/bin/phenom-schema snapshot`"
+    return schema
+
+
+@pytest.mark.parametrize("path", LAMBDA_DOCUMENTS, ids=_file_name)
+def test_lambda_document_validates_against_the_admin_snapshot(path, admin_snapshot):
+    errors = _validation_errors(admin_snapshot, path.read_text(encoding="utf-8"))
+    assert not errors, f"{path.relative_to(REPO)} does not validate against admin.graphql:\n" + "\n".join(errors)
+
+
+@pytest.mark.parametrize("path", CLIENT_DOCUMENTS, ids=_file_name)
+def test_client_document_validates_against_the_user_snapshot(path, user_snapshot):
+    errors = _validation_errors(user_snapshot, path.read_text(encoding="utf-8"))
+    assert not errors, f"{path.relative_to(REPO)} does not validate against user.graphql:\n" + "\n".join(errors)
+
+
+def test_sync_lambda_generated_upsert_validates_against_the_admin_snapshot(admin_snapshot):
+    # GIVEN the columns the sync Lambda would discover from the snapshot's schema, asked the way it asks the engine
+    answer = graphql_sync(admin_snapshot, USERS_INSERT_INPUT)
+    assert not answer.errors, answer.errors
+    columns = sorted(scalar_columns(answer.data))
+    # THEN the widest upsert its builder makes validates against the snapshot
+    errors = _validation_errors(admin_snapshot, build_upsert_document(columns))
+    assert not errors, f"generated upsert for {columns} does not validate against admin.graphql:\n" + "\n".join(errors)
