@@ -134,16 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=text)
         command.add_argument("--stack", choices=STACK_KINDS, default="auto", help="the local stack to start")
         command.add_argument("--stack-file", help="a running stack's `phenom-stack up --json` line, started elsewhere")
+        command.add_argument("--dir", type=Path, default=SCHEMA_DIR, help="the snapshots' directory (hasura/schema)")
         if name == "check":
             command.add_argument("--base", help="the revision apps were built from (default: merge-base with main)")
     args = parser.parse_args(argv)
     try:
         with _stack(args.stack, args.stack_file) as stack:
             if args.command == "snapshot":
-                print("\n".join(snapshot(stack)))
+                print("\n".join(snapshot(stack, args.dir)))
                 return 0
             revision = args.base or base_revision()
-            report = check_contract(served_schemas(stack), released=snapshots_at(revision) if revision else None)
+            released = snapshots_at(revision) if revision else None
+            report = check_contract(served_schemas(stack), args.dir, released)
     except (StackError, PhenomClientError, OSError, ValueError) as error:
         print(f"phenom-schema: {error}", file=sys.stderr)
         return 1
