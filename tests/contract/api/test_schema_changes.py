@@ -4,12 +4,16 @@ additive change passes once the snapshot is regenerated, and the drift check nam
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from phenom_client import summary
 from phenom_client.api_schema import (
     APPROVALS_FILE_NAME,
     ROLES,
@@ -25,6 +29,7 @@ from phenom_stack.schema_snapshot import served_schemas
 pytestmark = pytest.mark.contract
 
 HASURA_DIR = SCHEMA_DIR.parent
+SMOKE_TIMEOUT_SECONDS = 120
 PHENOM_MEDIA_TYPE = "  media_type: String!\n  created_at: timestamptz!\n  signed_uri: String\n"
 
 
@@ -129,3 +134,41 @@ def test_the_drift_check_passes_against_the_stack_serving_hasura(local_stack):
 def test_the_drift_check_names_the_field_when_the_stack_serves_a_changed_schema(hasura_copy, serve_project):
     _edit(hasura_copy, PHENOM_MEDIA_TYPE, PHENOM_MEDIA_TYPE.replace("  media_type: String!\n", ""))
     assert drift(serve_project(hasura_copy)["user"]) == ["breaking: Field Phenom.media_type was removed."]
+
+
+def test_the_smoke_suite_reports_drift_as_its_own_failure_naming_the_field(
+    hasura_copy, serve_project, local_stack, tmp_path
+):
+    # GIVEN the stack serving a schema without Phenom.media_type
+    _edit(hasura_copy, PHENOM_MEDIA_TYPE, PHENOM_MEDIA_TYPE.replace("  media_type: String!\n", ""))
+    serve_project(hasura_copy)
+    stack_file, report_file = tmp_path / "stack.json", tmp_path / "report.json"
+    stack_file.write_text(local_stack.to_json() + "\n", encoding="utf-8")
+    # WHEN the smoke suite's drift check runs against it, as the canary runs it
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/smoke/test_schema_drift.py",
+            "-m",
+            "smoke",
+            "--env",
+            "local",
+            f"--stack-file={stack_file}",
+            f"--phenom-report={report_file}",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=HASURA_DIR.parent,
+        capture_output=True,
+        text=True,
+        timeout=SMOKE_TIMEOUT_SECONDS,
+        check=False,
+    )
+    # THEN it fails naming the field, and the report carries the difference beside the round-trip's steps
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert "breaking: Field Phenom.media_type was removed." in run.stdout
+    report = json.loads(report_file.read_text(encoding="utf-8"))
+    assert report["schema_drift"] == ["breaking: Field Phenom.media_type was removed."]
+    assert "Phenom.media_type" in summary.failure_line(report, report_file)
