@@ -6,8 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from graphql import build_schema
 
-from phenom_client.api_schema import ROLES, snapshot_path
+from phenom_client.api_schema import ROLES, compare, snapshot_path
 
 pytestmark = pytest.mark.contract
 
@@ -32,13 +33,16 @@ def _phenom_schema(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-def test_snapshot_regenerates_the_committed_files_byte_for_byte(stack_file, tmp_path):
+def test_snapshot_regenerates_the_committed_files(local_stack, stack_file, tmp_path):
     run = _phenom_schema("snapshot", f"--stack-file={stack_file}", f"--dir={tmp_path / 'schema'}")
     assert run.returncode == 0, run.stderr
+    assert "new snapshot" in run.stdout
     for role in ROLES:
         regenerated = snapshot_path(role, tmp_path / "schema").read_text(encoding="utf-8")
-        assert regenerated == snapshot_path(role).read_text(encoding="utf-8"), f"{role}.graphql is not regenerated"
-    assert "new snapshot" in run.stdout
+        assert not compare(build_schema(snapshot_path(role).read_text(encoding="utf-8")), build_schema(regenerated))
+        # The committed files come from the double; real Hasura words some descriptions differently.
+        if local_stack.stack == "hermetic":
+            assert regenerated == snapshot_path(role).read_text(encoding="utf-8"), f"{role}.graphql differs"
 
 
 def test_check_passes_on_the_committed_snapshots_and_fails_naming_a_difference(stack_file, tmp_path):
