@@ -29,6 +29,7 @@ from graphql import (
     is_interface_type,
     is_object_type,
     lexicographic_sort_schema,
+    print_ast,
     print_schema,
 )
 
@@ -218,6 +219,13 @@ def _parent(coordinate: str) -> str | None:
     return coordinate.rpartition(".")[0] if "." in coordinate else None
 
 
+def _signature(value: Any) -> str:
+    """An argument's or input field's type and default as written (both schemas are parsed from SDL)."""
+    node = value.ast_node
+    default = node.default_value if node is not None else None
+    return f"{value.type}" + (f" = {print_ast(default)}" if default is not None else "")
+
+
 def _coordinates(schema: GraphQLSchema) -> dict[str, str]:
     """Every named type, field, argument, input field and enum value, each with its signature."""
     found: dict[str, str] = {}
@@ -229,15 +237,15 @@ def _coordinates(schema: GraphQLSchema) -> dict[str, str]:
             for field_name, field_def in named.fields.items():
                 found[f"{name}.{field_name}"] = str(field_def.type)
                 for arg_name, arg in field_def.args.items():
-                    found[f"{name}.{field_name}({arg_name}:)"] = f"{arg.type} = {arg.default_value!r}"
+                    found[f"{name}.{field_name}({arg_name}:)"] = _signature(arg)
         elif is_input_object_type(named):
             for field_name, input_field in named.fields.items():
-                found[f"{name}.{field_name}"] = f"{input_field.type} = {input_field.default_value!r}"
+                found[f"{name}.{field_name}"] = _signature(input_field)
         elif is_enum_type(named):
             for value_name in named.values:
                 found[f"{name}.{value_name}"] = "value"
     for directive in schema.directives:
         found[f"@{directive.name}"] = ", ".join(str(location) for location in directive.locations)
         for arg_name, arg in directive.args.items():
-            found[f"@{directive.name}({arg_name}:)"] = f"{arg.type} = {arg.default_value!r}"
+            found[f"@{directive.name}({arg_name}:)"] = _signature(arg)
     return found

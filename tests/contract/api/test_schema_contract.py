@@ -9,6 +9,7 @@ import pytest
 
 from phenom_client.api_schema import (
     APP_ROLE,
+    APPROVALS_FILE_NAME,
     ROLES,
     SCHEMA_DIR,
     compare,
@@ -62,6 +63,7 @@ def test_role_user_has_no_unapproved_breaking_change_since_main(engine_schemas):
     )
 
 
-def test_every_approval_names_a_role_a_change_and_why():
+def test_the_approvals_file_is_committed_and_every_approval_names_a_role_a_change_and_why():
+    assert (SCHEMA_DIR / APPROVALS_FILE_NAME).is_file(), f"hasura/schema/{APPROVALS_FILE_NAME} is missing"
     for approval in read_approvals():
         assert approval.role in ROLES, f"approved-changes.yaml: {approval.change!r} names unknown role {approval.role}"
