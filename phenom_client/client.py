@@ -8,7 +8,9 @@ from typing import Any
 
 import requests
 from gql import gql
+from graphql import GraphQLSchema
 
+from phenom_client.api_schema import INTROSPECTION_QUERY, schema_from_introspection
 from phenom_client.auth import CognitoSession, cognito_client
 from phenom_client.credentials import SmokeCredentials
 from phenom_client.documents import document_source
@@ -34,6 +36,7 @@ DEFAULT_RETRY = RetryPolicy()
 CREATE_PHENOM = gql(document_source("createPhenom"))
 GET_PHENOMS = gql(document_source("getPhenoms"))
 DELETE_PHENOM = gql(document_source("deletePhenom"))
+INTROSPECTION = gql(INTROSPECTION_QUERY)
 
 
 def _ignore(_: Attempt) -> None:
@@ -110,6 +113,10 @@ class PhenomClient:
     def get_phenoms(self, *, limit: int = 20) -> tuple[Phenom, ...]:
         """The smoke user's newest `limit` phenoms (1 to 100)."""
         return listed_phenoms(self._call("getPhenoms", GET_PHENOMS, {"limit": limit}, self._retry))
+
+    def api_schema(self) -> GraphQLSchema:
+        """The GraphQL schema the engine shows the smoke user: introspection with the user's own token."""
+        return schema_from_introspection(self._call("introspection", INTROSPECTION, {}, self._retry))
 
     def delete_phenom(self, phenom_id: str) -> DeletedPhenom:
         """Delete one of the smoke user's phenoms, its rows and its objects."""

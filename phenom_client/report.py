@@ -38,10 +38,14 @@ def build_report(
     setup_unreached: bool = False,
     thresholds: dict[str, StepThreshold] | None = None,
     finished_at: datetime | None = None,
+    schema_drift: list[str] | None = None,
 ) -> dict[str, Any]:
     """The report of one round-trip; with no outcome (it never started) every step is not run, `error` says why, and
     `setup_unreached` says the cause was the runner's (no AWS credentials), not the service's. `thresholds` are the
-    environment's, shown on steps that never ran."""
+    environment's, shown on steps that never ran.
+
+    `schema_drift` is what the drift check found (None when it did not run, empty when the deployed schema is
+    the snapshot): a failure of its own, next to the round-trip's status rather than in a step."""
     if outcome is None:
         records = [
             StepRecord(number, name, threshold=(thresholds or {}).get(name))
@@ -65,6 +69,7 @@ def build_report(
         "total_ms": total_ms,
         "error": error,
         "cleanup": cleanup,
+        "schema_drift": schema_drift,
         "steps": steps,
     }
 

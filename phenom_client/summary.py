@@ -60,6 +60,9 @@ def markdown(report: dict[str, Any] | None, path: Path) -> str:
         lines += ["", f"**Failure:** {_cell(report['error'])}"]
     if report["cleanup"]:
         lines += ["", f"**Cleanup:** {_cell(report['cleanup'])}"]
+    if report.get("schema_drift"):
+        lines += ["", "**Schema drift:** the deployed schema is not `hasura/schema/user.graphql` of this revision:"]
+        lines += [f"- {_cell(line)}" for line in report["schema_drift"]]
     return "\n".join(lines) + "\n"
 
 
@@ -67,9 +70,14 @@ def failure_line(report: dict[str, Any] | None, path: Path) -> str:
     """One line naming what failed (the failing step's message), for the canary issue's title and body."""
     if report is None:
         return f"the job stopped before the round-trip ran ({path} was not written)"
+    drift = report.get("schema_drift")
+    drift_line = (
+        f"schema drift: {len(drift)} difference(s) from hasura/schema/user.graphql, e.g. {drift[0]}" if drift else ""
+    )
     if report["status"] == "passed":
-        return "every step passed"
-    return report["error"] or "the round-trip failed without a recorded error"
+        return drift_line or "every step passed"
+    failure = report["error"] or "the round-trip failed without a recorded error"
+    return f"{failure}; {drift_line}" if drift_line else failure
 
 
 def retried(step: dict[str, Any]) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from lambdas.action_handler import page_cursor
 from lambdas.action_handler.auth import Caller
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
@@ -23,10 +24,14 @@ EXISTENCE_CHECKS_AT_ONCE = 8
 def get_phenoms(
     caller: Caller, action_input: Mapping[str, Any], services: ActionServices, deadline: Deadline
 ) -> list[dict[str, Any]]:
-    """A list of Phenom objects; pending media whose object now exists are recorded as uploaded first."""
+    """A page of Phenom objects (the newest, or those after `before`); pending media whose object now exists are
+    recorded as uploaded first."""
     limit = phenoms_limit(action_input)
     hasura = services.hasura
-    rows = hasura.execute(GET_PHENOMS, {"ownerId": caller.sub, "limit": limit}, timeout=deadline.remaining())["phenoms"]
+    variables: dict[str, Any] = {"ownerId": caller.sub, "limit": limit}
+    if action_input.get("before") is not None:
+        variables["older"] = [page_cursor.rows_after(page_cursor.decode(action_input["before"]))]
+    rows = hasura.execute(GET_PHENOMS, variables, timeout=deadline.remaining())["phenoms"]
     uploaded_now = _uploaded_since_last_look(rows, services.storage, deadline)
     if uploaded_now:
         hasura.execute(MARK_MEDIA_UPLOADED, {"ids": sorted(uploaded_now)}, timeout=deadline.remaining())
@@ -71,4 +76,5 @@ def _phenom(row: Mapping[str, Any], uploaded_now: set[str], storage: MediaStorag
         "created_at": row["created_at"],
         "signed_uri": media[0]["signed_uri"] if media else None,
         "media": media,
+        "cursor": page_cursor.encode(page_cursor.PagePosition(row["created_at"], row["id"])),
     }

@@ -9,8 +9,11 @@ It is a test tool driven only by the project's hasura/ metadata and the migrated
 `{{VAR}}` templates, header `value_from_env`, `from_env` database URLs). Apply migrations and metadata with
 phenom_stack.hasura_project, as for the real engine. `python -m phenom_stack.double` runs it standalone.
 
-Not served (Hasura has them): subscriptions, async actions, remote schemas, event/cron triggers, computed
-fields, `update_<t>_many`, jsonb update operators, custom root field names, inherited roles, REST endpoints.
+Not served (Hasura has them): subscriptions (refused over HTTP as Hasura refuses them), `update_<t>_many`,
+ordering by and filtering on an array relationship's aggregates, async actions, remote schemas, event/cron
+triggers, computed fields, jsonb update operators, custom root field names, inherited roles, REST endpoints.
+The first three are in the schema all the same, as Hasura builds it, so introspection (and the snapshots in
+hasura/schema/) is the same on both engines.
 """
 
 from phenom_stack.double.double import HasuraDouble, HasuraDoubleError

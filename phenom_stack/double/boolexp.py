@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from phenom_stack.double.errors import validation_failed
+from phenom_stack.double.errors import not_served, validation_failed
 from phenom_stack.double.model import TrackedTable
 from phenom_stack.double.naming import qualified, quote_ident
 from phenom_stack.double.sql_context import SqlContext
@@ -76,6 +76,8 @@ def _term(ctx: SqlContext, tracked: TrackedTable, alias: str, key: str, value, p
     relationship = tracked.relationships.get(key)
     if relationship is not None:
         return _relationship_term(ctx, tracked, alias, relationship, value, permission)
+    if key not in tracked.table.columns:
+        raise not_served(f"{key} in a boolean expression")
     return _column_term(ctx, tracked, alias, key, value, permission)
 
 

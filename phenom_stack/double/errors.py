@@ -49,6 +49,11 @@ class HasuraError(Exception):
         return body
 
 
+def not_served(feature: str, path: str = "$") -> HasuraError:
+    """A refusal of what the schema has, as Hasura's does, but the double does not serve (see its docstring)."""
+    return HasuraError("not-supported", f"the engine double does not serve {feature}; real Hasura does", path)
+
+
 def validation_failed(message: str, path: str = "$") -> HasuraError:
     """The `validation-failed` error Hasura answers for documents its schema does not accept."""
     return HasuraError(VALIDATION_FAILED, message, path)

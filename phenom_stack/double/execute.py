@@ -14,7 +14,7 @@ from phenom_stack.double.actions import ActionCaller
 from phenom_stack.double.auth import Session
 from phenom_stack.double.collect import Selected, Walk, arguments, collect
 from phenom_stack.double.encoding import compact
-from phenom_stack.double.errors import HasuraError, from_postgres
+from phenom_stack.double.errors import HasuraError, from_postgres, not_served
 from phenom_stack.double.mutation_compile import (
     CHECK_FAILED,
     Statement,
@@ -96,7 +96,10 @@ class Execution:
 
     def _root(self, field: Selected):
         root = MUTATION_ROOT if self.operation.is_mutation else QUERY_ROOT
-        return self.role_schema.root_fields[(root, field.name)]
+        found = self.role_schema.root_fields.get((root, field.name))
+        if found is None:
+            raise not_served(field.name)
+        return found
 
     def _field(self, connection, field_def, field: Selected):
         root = self._root(field)

@@ -196,6 +196,8 @@ def prepare(body, role_schema: RoleSchema) -> Operation:
     operation = _select_operation(document, body.get("operationName"))
     if operation.operation == OperationType.MUTATION and role_schema.schema.mutation_type is None:
         raise validation_failed("no mutations exist")
+    if operation.operation == OperationType.SUBSCRIPTION:
+        raise HasuraError("unexpected-payload", "subscriptions are not supported over HTTP, use websockets instead")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     if errors:
         raise _hasura_validation_error(errors[0], _node_paths(operation, fragments))

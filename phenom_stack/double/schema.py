@@ -11,10 +11,16 @@ from phenom_stack.double.access import TableAccess, table_access
 from phenom_stack.double.actions_model import Action
 from phenom_stack.double.naming import root_field_names
 from phenom_stack.double.sdl_actions import action_field, visible_actions
+from phenom_stack.double.sdl_subscriptions import SUBSCRIPTION_ROOT, subscription_fields
 from phenom_stack.double.sdl_tables import SdlWriter, mutation_fields, object_type, query_fields
 
 QUERY_ROOT = "query_root"
 MUTATION_ROOT = "mutation_root"
+# The one directive Hasura adds to the specified ones (Parser/Directives.hs); the double accepts and ignores it.
+CACHED_DIRECTIVE = (
+    '"whether this query should be cached (Hasura Cloud only)"\ndirective @cached(\n'
+    '  "measured in seconds"\n  ttl: Int! = 60\n  "refresh the cache entry"\n  refresh: Boolean! = false\n) on QUERY'
+)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ def build_role_schema(state, role: str) -> RoleSchema:
     """Build the role's schema from the engine state's tables, actions and custom types."""
     access = table_access(state.tables, role)
     sdl = SdlWriter()
-    query, mutation, registry = [], [], {}
+    query, mutation, subscription, registry = [], [], [], {}
     for table in access.values():
         object_type(sdl, table, access)
     for table in access.values():
@@ -51,6 +57,7 @@ def build_role_schema(state, role: str) -> RoleSchema:
         query += query_fields(sdl, table)
         for kind in ("select", "select_by_pk", "select_aggregate"):
             registry[(QUERY_ROOT, names[kind])] = RootField(kind, table)
+        subscription += subscription_fields(sdl, table)
         mutation += mutation_fields(sdl, table, access)
         for kind in ("insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk"):
             registry[(MUTATION_ROOT, names[kind])] = RootField(kind, table)
@@ -65,6 +72,10 @@ def build_role_schema(state, role: str) -> RoleSchema:
     if mutation:
         sdl.block("type", MUTATION_ROOT, mutation)
         roots.append(f"mutation: {MUTATION_ROOT}")
+    if subscription:
+        sdl.block("type", SUBSCRIPTION_ROOT, subscription)
+        roots.append(f"subscription: {SUBSCRIPTION_ROOT}")
+    sdl.add("@cached", CACHED_DIRECTIVE)
     sdl.add("schema", "schema {\n  " + "\n  ".join(roots) + "\n}")
     text = sdl.text()
     return RoleSchema(

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from phenom_stack.double.access import TableAccess
 from phenom_stack.double.naming import NUMERIC_SCALARS, TEXT_SCALARS, root_field_names, scalar_name
-from phenom_stack.double.sdl_aggregate import aggregate_type
+from phenom_stack.double.sdl_aggregate import aggregate_bool_exp, aggregate_order_by, aggregate_type
 
 ORDER_BY_ENUM = (
     'enum order_by {\n  "in ascending order, nulls last"\n  asc\n  asc_nulls_first\n  asc_nulls_last\n'
@@ -109,8 +111,11 @@ def object_type(sdl: SdlWriter, access: TableAccess, by_key: dict) -> None:
             order_fields.append(f"{rel.name}: {remote.type_name}_order_by")
         else:
             fields.append(f"{rel.name}{select_arguments(remote)}: [{remote.type_name}!]!")
+            order_fields.append(f"{rel.name}_aggregate: {aggregate_order_by(sdl, remote)}")
             if remote.select.allow_aggregations:
                 fields.append(f"{rel.name}_aggregate{select_arguments(remote)}: {aggregate_type(sdl, remote)}!")
+                predicates = aggregate_bool_exp(sdl, remote, partial(comparison_type, sdl))
+                bool_fields.append(f"{rel.name}_aggregate: {predicates}")
         bool_fields.append(f"{rel.name}: {remote.type_name}_bool_exp")
     sdl.block("type", t, fields, f'columns and relationships of "{table.name}"')
     sdl.block(
@@ -262,6 +267,24 @@ def mutation_fields(sdl: SdlWriter, access: TableAccess, by_key: dict) -> list[s
             )
             inc_arg = f"_inc: {t}_inc_input, "
         fields.append(f"{names['update']}({inc_arg}_set: {t}_set_input, where: {t}_bool_exp!): {t}_mutation_response")
+        # Hasura adds update_<t>_many beside update_<t> (the double does not serve it: its schema only matches).
+        sdl.block(
+            "input",
+            f"{t}_updates",
+            (
+                [f'"increments the numeric columns with given value of the filtered values"\n  _inc: {t}_inc_input']
+                if inc_arg
+                else []
+            )
+            + [
+                f'"sets the columns of the filtered rows to the given values"\n  _set: {t}_set_input',
+                f'"filter the rows which have to be updated"\n  where: {t}_bool_exp!',
+            ],
+        )
+        fields.append(
+            f'"update multiples rows of table: \\"{table.name}\\""\n  '
+            f'update_{t}_many("updates to execute, in order" updates: [{t}_updates!]!): [{t}_mutation_response]'
+        )
         if access.root_by_pk:
             sdl.block(
                 "input",

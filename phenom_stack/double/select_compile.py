@@ -5,7 +5,7 @@ from __future__ import annotations
 from phenom_stack.double.access import TableAccess
 from phenom_stack.double.boolexp import compile_bool_exp, join_condition
 from phenom_stack.double.collect import Selected, arguments, subfields
-from phenom_stack.double.errors import validation_failed
+from phenom_stack.double.errors import not_served, validation_failed
 from phenom_stack.double.naming import qualified, quote_ident, quote_literal
 from phenom_stack.double.sql_context import SqlContext
 
@@ -64,6 +64,8 @@ def order_terms(ctx: SqlContext, access: TableAccess, alias: str, order_by) -> l
                 terms.append((f"{alias}.{quote_ident(key)}", DIRECTIONS[value], key))
                 continue
             relationship = access.relationship(key)
+            if relationship is None:
+                raise not_served(f"ordering by {key}")
             remote = ctx.role_schema.tables_by_key[relationship.remote]
             remote_alias = ctx.alias()
             where = (

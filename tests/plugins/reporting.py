@@ -21,18 +21,26 @@ _OUTCOMES = pytest.StashKey[list[RoundTripOutcome]]()
 _SETUP_ERRORS = pytest.StashKey[list[str]]()
 _METRICS_LINE = pytest.StashKey[str]()
 _REPORT = pytest.StashKey[dict[str, Any]]()
+_SCHEMA_DRIFT = pytest.StashKey[list[list[str]]]()
 
 
 def configure(config: pytest.Config) -> None:
     """Empty lists for the run's round-trip outcomes and setup errors."""
     config.stash[_OUTCOMES] = []
     config.stash[_SETUP_ERRORS] = []
+    config.stash[_SCHEMA_DRIFT] = []
 
 
 @pytest.fixture
 def record_roundtrip(request: pytest.FixtureRequest) -> Callable[[RoundTripOutcome], None]:
     """A function that hands a round-trip's outcome to the terminal summary and the --phenom-report file."""
     return request.config.stash[_OUTCOMES].append
+
+
+@pytest.fixture
+def record_schema_drift(request: pytest.FixtureRequest) -> Callable[[list[str]], None]:
+    """A function that hands the drift check's differences (empty: none) to the --phenom-report file."""
+    return request.config.stash[_SCHEMA_DRIFT].append
 
 
 def record_setup_error(item: pytest.Item, call: pytest.CallInfo[None], report: pytest.TestReport) -> None:
@@ -102,6 +110,7 @@ def _report(config: pytest.Config) -> dict[str, Any]:
     setup_errors = config.stash.get(_SETUP_ERRORS, [])
     # Built once, when the session finishes: the JSON file, the metrics and the terminal table show one and the same.
     if _REPORT not in config.stash:
+        drift = config.stash.get(_SCHEMA_DRIFT, [])
         config.stash[_REPORT] = build_report(
             config.getoption("env"),
             revision(config),
@@ -109,5 +118,6 @@ def _report(config: pytest.Config) -> dict[str, Any]:
             setup_errors[-1] if setup_errors else None,
             setup_unreached=config.stash.get(CREDENTIALS_UNREACHED, False),
             thresholds=selected_thresholds(config),
+            schema_drift=drift[-1] if drift else None,
         )
     return config.stash[_REPORT]

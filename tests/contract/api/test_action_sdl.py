@@ -216,6 +216,7 @@ def test_type_checker_catches_a_nested_null():
         "created_at": "2025-01-01T00:00:00+00:00",
         "signed_uri": None,
         "media": [media],
+        "cursor": None,
     }
     reply = [phenom]
     expected = ["$[0].media[0].signed_uri: null, but the type is String!"]

@@ -1,15 +1,17 @@
 """Every GraphQL document the Lambdas and the client send validates against the engine's own schema, as
-the engine shows it to the role that sends it (admin for the Lambdas, user for the client)."""
+the engine shows it to the role that sends it (admin for the Lambdas, user for the client), and against that
+role's committed snapshot in hasura/schema/ (the schema the contract holds the engine to)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLSchema, build_client_schema, get_introspection_query, parse, validate
+from graphql import GraphQLSchema, build_client_schema, get_introspection_query, graphql_sync, parse, validate
 
 from lambdas.cognito_sync_users.columns import USERS_INSERT_INPUT, scalar_columns
 from lambdas.cognito_sync_users.mapping import build_upsert_document
+from phenom_client.api_schema import read_snapshot
 from phenom_client.documents import DOCUMENTS_DIR
 from tests.contract.backend_calls import bearer, error_codes, post_graphql
 
@@ -30,16 +32,30 @@ def _schema(graphql_url: str, **credentials) -> GraphQLSchema:
     return build_client_schema(reply["data"])
 
 
-@pytest.fixture(scope="module")
-def admin_schema(graphql_url, admin_secret) -> GraphQLSchema:
-    """The engine's schema as the admin role (the Lambdas' role) sees it, built from introspection."""
+# Each document is validated twice: against the engine's introspection and against the committed snapshot.
+SCHEMA_SOURCES = ("engine", "snapshot")
+
+
+@pytest.fixture(scope="module", params=SCHEMA_SOURCES)
+def admin_schema(request, graphql_url, admin_secret) -> GraphQLSchema:
+    """The admin role's (the Lambdas') schema: the engine's introspection, or hasura/schema/admin.graphql."""
+    if request.param == "snapshot":
+        return _snapshot("admin")
     return _schema(graphql_url, headers={"x-hasura-admin-secret": admin_secret})
 
 
-@pytest.fixture(scope="module")
-def user_schema(graphql_url, user_a) -> GraphQLSchema:
-    """The engine's schema as role user sees it through a real ID token, built from introspection."""
+@pytest.fixture(scope="module", params=SCHEMA_SOURCES)
+def user_schema(request, graphql_url, user_a) -> GraphQLSchema:
+    """Role user's schema: the engine's introspection through a real ID token, or hasura/schema/user.graphql."""
+    if request.param == "snapshot":
+        return _snapshot("user")
     return _schema(graphql_url, authorization=bearer(user_a.id_token))
+
+
+def _snapshot(role: str) -> GraphQLSchema:
+    schema = read_snapshot(role)
+    assert schema is not None, f"hasura/schema/{role}.graphql is missing: run `.venv/bin/phenom-schema snapshot`"
+    return schema
 
 
 def _validation_errors(schema: GraphQLSchema, text: str) -> list[str]:
@@ -76,3 +92,14 @@ def test_sync_lambda_generated_upsert_validates_for_admin(graphql_url, admin_sec
     # THEN the engine's schema accepts it
     errors = _validation_errors(admin_schema, document)
     assert not errors, f"generated upsert for {columns} does not validate:\n" + "\n".join(errors)
+
+
+def test_sync_lambda_generated_upsert_validates_against_the_admin_snapshot():
+    # GIVEN the columns the sync Lambda would discover from the snapshot's schema, asked the way it asks the engine
+    admin_snapshot = _snapshot("admin")
+    answer = graphql_sync(admin_snapshot, USERS_INSERT_INPUT)
+    assert not answer.errors, answer.errors
+    columns = sorted(scalar_columns(answer.data))
+    # THEN the widest upsert its builder makes validates against the snapshot
+    errors = _validation_errors(admin_snapshot, build_upsert_document(columns))
+    assert not errors, f"generated upsert for {columns} does not validate against admin.graphql:\n" + "\n".join(errors)

@@ -13,6 +13,7 @@ import re
 import pytest
 import requests
 
+from phenom_client.api_schema import INTROSPECTION_QUERY, compare, schema_from_introspection
 from phenom_stack.hasura_engine import EngineConfig, start_engine
 from phenom_stack.hasura_project import apply_metadata, metadata_json
 from phenom_stack.postgres import free_port
@@ -154,3 +155,17 @@ def test_permission_case_answers_match(case, engines, callers, local_stack, phen
     }
     # THEN the double's answer (data or error: message, code, path) is Hasura's
     assert answers["double"] == answers["hasura"]
+
+
+@pytest.mark.parametrize("role", ["user", "admin"])
+def test_each_roles_schema_is_the_same_on_both_engines(role, engines, callers, local_stack):
+    # WHEN each engine is introspected as the role (user by the first user's ID token, admin by the admin secret)
+    headers = callers["a"] if role == "user" else {"x-hasura-admin-secret": local_stack.admin_secret}
+    schemas = {}
+    for kind, url in engines.items():
+        answer = post(url, INTROSPECTION_QUERY, {}, headers)
+        assert "data" in answer["body"], f"{kind} refused introspection as {role}: {answer}"
+        schemas[kind] = schema_from_introspection(answer["body"]["data"])
+    # THEN they are the same schema, so a snapshot made on either holds on the other
+    differences = compare(schemas["hasura"], schemas["double"]).lines()
+    assert not differences, f"role {role}: the double's schema is not Hasura's:\n" + "\n".join(differences)

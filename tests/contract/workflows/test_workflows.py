@@ -209,6 +209,38 @@ def test_canary_keeps_both_reports_and_its_outcome_in_the_log_whatever_happened(
     assert "canary-report.json canary-junit.xml" in record["run"]
 
 
+def test_the_prod_smoke_command_selects_the_round_trip_and_the_schema_drift_check():
+    # What the canary's and the post-deploy smoke's `-m smoke --env prod` collects, asked of pytest itself.
+    collected = subprocess.run(
+        [
+            ".venv/bin/python",
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-m",
+            "smoke",
+            "--env",
+            "prod",
+            "-p",
+            "no:cacheprovider",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    selected = {line.split("::")[0] for line in collected.stdout.splitlines() if "::" in line}
+    assert selected == {"tests/smoke/test_roundtrip.py", "tests/smoke/test_schema_drift.py"}
+
+
+def test_contract_fetches_main_so_breaking_changes_are_checked_against_it():
+    checkout = step_using(load("contract.yml"), "actions/checkout", "suite")
+    assert checkout["with"]["fetch-depth"] == 0
+
+
 def test_canary_leaves_the_issue_to_the_alert_rule_after_every_run():
     workflow = load("canary.yml")
     alert = step_running(workflow, "python -m phenom_client.alerting decide canary-report.json")

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from graphql import build_schema, graphql_sync
 
+from phenom_client.api_schema import INTROSPECTION_QUERY, compare
 from phenom_client.client import PhenomClient
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import GraphQLRequestFailed, TransferFailed
@@ -217,3 +219,16 @@ def test_a_refused_connection_never_reached_the_server(test_credentials, stubbed
                 refused_client.download(f"http://127.0.0.1:{port}/bucket/key")
     assert (graphql_failure.value.unreached, transfer_failure.value.unreached) == (True, True)
     assert attempts[-1].unreached is True
+
+
+def test_api_schema_is_the_introspection_as_the_signed_in_user(client, scripted_server):
+    # GIVEN the endpoint answers introspection with a schema holding getPhenoms
+    served = build_schema("type query_root { getPhenoms(limit: Int): [String!]! } schema { query: query_root }")
+    scripted_server.queue("POST", GRAPHQL, data(graphql_sync(served, INTROSPECTION_QUERY).data))
+    # WHEN the client reads the API schema
+    schema = client.api_schema()
+    # THEN it asked with the user's own token and got that schema back
+    request = next(request for request in scripted_server.requests if request.path == GRAPHQL)
+    assert request.headers["authorization"] == f"Bearer {FAKE_ID_TOKEN}"
+    assert "__schema" in request.json()["query"]
+    assert not compare(served, schema)
