@@ -15,15 +15,19 @@ def _unexpected(message: str) -> HasuraError:
     return HasuraError(UNEXPECTED, message)
 
 
+def _field_error(message: str, value: dict) -> HasuraError:
+    # Hasura's internal for a missing or null field quotes only the object, not the whole webhook exchange.
+    return HasuraError(UNEXPECTED, message, internal={"webhook_response": value})
+
+
 def is_scalar_output(output_type: str, custom: CustomTypes) -> bool:
-    """Outputs of scalar type are passed through unchecked, as Hasura does."""
+    """Whether the output's base type is a scalar (built-in, Postgres or custom), not a custom object."""
     return base_type_name(output_type) not in custom.objects
 
 
 def validate_response(value, output_type: str, custom: CustomTypes) -> None:
     """Raise Hasura's `unexpected` error when `value` does not fit the action's output type."""
-    if not is_scalar_output(output_type, custom):
-        _validate(value, parse_type(output_type), custom)
+    _validate(value, parse_type(output_type), custom)
 
 
 def _validate(value, type_node, custom: CustomTypes) -> None:
@@ -40,6 +44,9 @@ def _validate(value, type_node, custom: CustomTypes) -> None:
             _validate(item, node.type, custom)
         return
     name = node.name.value
+    if name not in GRAPHQL_BUILT_INS and name not in custom.objects:
+        # Postgres and custom scalars (`json`, `myCustomScalar`) take any JSON value.
+        return
     if isinstance(value, list):
         raise _unexpected(f"got array for the action webhook response, expecting {name}")
     if isinstance(value, bool):
@@ -54,11 +61,13 @@ def _validate(value, type_node, custom: CustomTypes) -> None:
             raise _unexpected(f"got scalar String for the action webhook response, expecting {name}")
     elif isinstance(value, dict):
         if name in GRAPHQL_BUILT_INS:
-            raise _unexpected(f"got object for the action webhook response, expecting {name}")
+            raise _unexpected(
+                "got object for the action webhook response, might want to check the action return type defined!"
+            )
         for field, field_type in custom.objects.get(name, ()):
             if field_type.endswith("!"):
                 if field not in value:
-                    raise _unexpected(f'field "{field}" expected in webhook response, but not found')
+                    raise _field_error(f'field "{field}" expected in webhook response, but not found', value)
                 if value[field] is None:
                     raise _unexpected(f'expecting not null value for field "{field}"')
 

@@ -28,6 +28,10 @@ class Action:
     timeout: int
     roles: frozenset[str]
     description: str | None = None
+    # The handler as written in the metadata (`{{VAR}}` unresolved), which Hasura quotes in `internal`.
+    handler_template: str = ""
+    # Kriti request/response transforms: the double accepts the metadata but refuses to call such an action.
+    transformed: bool = False
 
 
 @dataclass
@@ -85,7 +89,7 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     )
     for entry in metadata.get("actions") or []:
         try:
-            actions[entry["name"]] = _action(entry, custom, input_types, env)
+            actions[entry["name"]] = _action(entry, custom, input_types, input_types - set(custom.input_objects), env)
         except (ValueError, KeyError, GraphQLSyntaxError) as error:
             reason = f"missing key {error}" if isinstance(error, KeyError) else str(error)
             inconsistent.append(
@@ -99,7 +103,9 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     return actions, inconsistent
 
 
-def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[str, str]) -> Action:
+def _action(
+    entry: dict, custom: CustomTypes, input_types: set[str], scalar_types: set[str], env: dict[str, str]
+) -> Action:
     definition = entry["definition"]
     operation = definition.get("type", "mutation")
     if operation not in ("query", "mutation"):
@@ -114,7 +120,7 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
                 "or it is not a scalar/enum/input_object"
             )
     output = base_type_name(definition["output_type"])
-    if output not in custom.objects:
+    if output not in custom.objects and output not in scalar_types:
         raise ValueError(f'the type: "{output}" is not an object type defined in custom types')
     headers = []
     for header in definition.get("headers") or []:
@@ -136,4 +142,6 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
         int(definition.get("timeout", DEFAULT_TIMEOUT_SECONDS)),
         roles,
         entry.get("comment"),
+        definition["handler"],
+        bool(definition.get("request_transform") or definition.get("response_transform")),
     )

@@ -18,7 +18,16 @@ DEFAULT_ROLE = "x-hasura-default-role"
 ROLE = "x-hasura-role"
 ADMIN_SECRET_HEADERS = ("x-hasura-admin-secret", "x-hasura-access-key")
 KEY_TYPES_FOR_ALGORITHM = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
-_JSON_KINDS = {bool: "Boolean", int: "Number", float: "Number", list: "Array", dict: "Object", type(None): "Null"}
+MISSING_TOKEN_MESSAGE = "Missing 'Authorization' or 'Cookie' header in JWT authentication mode"
+_JSON_KINDS = {
+    str: "String",
+    bool: "Boolean",
+    int: "Number",
+    float: "Number",
+    list: "Array",
+    dict: "Object",
+    type(None): "Null",
+}
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ class Authenticator:
             return Session(variables[ROLE], variables)
         authorization = headers.get("authorization")
         if authorization is None:
-            raise HasuraError("invalid-headers", "Missing Authorization header in JWT authentication mode")
+            raise HasuraError("invalid-headers", MISSING_TOKEN_MESSAGE)
         parts = authorization.split()
         if len(parts) != 2 or parts[0] != "Bearer":
             raise HasuraError("invalid-headers", "Malformed Authorization header")

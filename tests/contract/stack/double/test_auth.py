@@ -103,7 +103,7 @@ def test_claims_that_are_not_stringified_json(hasura_double, double_signing_key)
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({}, ("invalid-headers", "Missing Authorization header in JWT authentication mode")),
+        ({}, ("invalid-headers", "Missing 'Authorization' or 'Cookie' header in JWT authentication mode")),
         ({"Authorization": "Token abc"}, ("invalid-headers", "Malformed Authorization header")),
         ({"Authorization": "Bearer"}, ("invalid-headers", "Malformed Authorization header")),
         ({"x-hasura-admin-secret": "wrong"}, ("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key")),
