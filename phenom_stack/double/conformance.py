@@ -12,7 +12,8 @@ database and empty metadata. A directory with cases but no setup is reported as 
 
 Upstream's action cases call a webhook (`ActionsWebhookHandler` of Hasura's test suite) on 127.0.0.1:5593;
 the runner serves the routes those cases use, restated from its behaviour, there (or on a free port when
-5593 is taken, which shows in the few answers that quote the handler's URL).
+5593 is taken, which shows in the few answers that quote the handler's URL). Upstream's Python-coded JWT checks
+are replayed too (phenom_stack.double.conformance_jwt) when the directory holds the query they use.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import yaml
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
+from phenom_stack.double.conformance_jwt import BASE_CASE, Signer, jwt_suites
 from phenom_stack.double.double import HasuraDouble
 from phenom_stack.postgres import EmbeddedPostgres
 
@@ -51,6 +53,7 @@ UPSTREAM_WEBHOOK_URL = f"http://127.0.0.1:{UPSTREAM_WEBHOOK_PORT}"
 REQUEST_TIMEOUT_SECONDS = 60
 LOOPBACK = "127.0.0.1"
 JWKS_PATH = "/jwks.json"
+KEY_ID = "conformance"
 EMAIL = re.compile(r"^\w+([\.-]?\w+)*@\w+([\.-]?\w+)*(\.\w{2,3})+$")
 # Upstream's test_actions.py inserts users from Python before these cases (they are not in the YAML).
 CASE_PRECONDITIONS = {
@@ -235,10 +238,9 @@ class JwksHandler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
 
-def _new_jwks() -> dict:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    jwk = json.loads(RSAAlgorithm.to_jwk(key.public_key()))
-    return {"keys": [{**jwk, "kid": "conformance", "alg": "RS256", "use": "sig"}]}
+def _jwks(private_key) -> dict:
+    jwk = json.loads(RSAAlgorithm.to_jwk(private_key.public_key()))
+    return {"keys": [{**jwk, "kid": KEY_ID, "alg": "RS256", "use": "sig"}]}
 
 
 def _start(server) -> threading.Thread:
@@ -255,8 +257,9 @@ class ConformanceRun:
         self.verbose = verbose
         self.admin_secret = secrets.token_urlsafe(16)
         self.double: HasuraDouble | None = None
+        self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.jwks_server = ThreadingHTTPServer((LOOPBACK, 0), JwksHandler)
-        self.jwks_server.jwks = _new_jwks()
+        self.jwks_server.jwks = _jwks(self.private_key)
         try:
             self.webhook = WebhookServer(UPSTREAM_WEBHOOK_PORT, self.request)
         except OSError:
@@ -279,19 +282,24 @@ class ConformanceRun:
             self.double.stop()
             self.double = None
 
-    def _fresh_double(self) -> None:
+    def _fresh_double(self, jwt_configuration: dict | None = None) -> None:
         self._stop_double()
         with psycopg.connect(self.database_url, autocommit=True) as connection:
             connection.execute("DROP SCHEMA IF EXISTS public CASCADE")
             connection.execute("CREATE SCHEMA public")
-        jwt_config = {"type": "RS256", "jwk_url": f"http://{LOOPBACK}:{self.jwks_server.server_address[1]}{JWKS_PATH}"}
+        jwt_config = {
+            "type": "RS256",
+            "jwk_url": f"http://{LOOPBACK}:{self.jwks_server.server_address[1]}{JWKS_PATH}",
+            **(jwt_configuration or {}),
+        }
         env = {"ACTION_WEBHOOK_HANDLER": self.webhook.url}
         self.double = HasuraDouble(self.database_url, self.admin_secret, jwt_config, env)
         self.double.start()
 
-    def request(self, url: str, body, headers: dict | None = None) -> requests.Response:
-        """POST `body` to the double at `url` with the admin secret and `headers`."""
-        sent = {"X-Hasura-Admin-Secret": self.admin_secret, **(headers or {})}
+    def request(self, url: str, body, headers: dict | None = None, admin: bool = True) -> requests.Response:
+        """POST `body` to the double at `url` with `headers` (and the admin secret unless `admin` is False)."""
+        sent = {"X-Hasura-Admin-Secret": self.admin_secret} if admin else {}
+        sent.update(headers or {})
         return requests.post(self.double.url + url, json=body, headers=sent, timeout=REQUEST_TIMEOUT_SECONDS)
 
     def _fixture(self, path: Path) -> list[str]:
@@ -348,6 +356,20 @@ class ConformanceRun:
                 self.request("/v1/graphql", {"query": precondition})
             for name, case in self._cases(root, case_file):
                 self._record(self._check(name, case))
+        base = next((path for path in cases if path.as_posix().endswith(BASE_CASE)), None)
+        if base is not None:
+            self._run_jwt_suites(root, setup, base)
+
+    def _run_jwt_suites(self, root: Path, setup: Path, base_file: Path) -> None:
+        """The JWT checks of upstream's test_jwt.py over `base_file`'s query, one fresh double per configuration."""
+        base = _load(base_file)
+        for configuration_name, configuration, checks in jwt_suites(base):
+            self._fresh_double(configuration)
+            self._report_problems(setup, self._fixture(setup))
+            signer = Signer(self.private_key, KEY_ID, configuration)
+            for check in checks:
+                name = f"{base_file.relative_to(root).as_posix()} [jwt {configuration_name}: {check.name}]"
+                self._record(self._check(name, check.build(signer), admin=False))
 
     def _report_problems(self, where: Path, problems: list[str]) -> None:
         for problem in problems:
@@ -361,10 +383,10 @@ class ConformanceRun:
             return [(f"{relative}[{index}]", case) for index, case in enumerate(loaded)]
         return [(relative, loaded)]
 
-    def _check(self, name: str, case: dict) -> CaseResult:
+    def _check(self, name: str, case: dict, admin: bool = True) -> CaseResult:
         headers = {key: str(value) for key, value in (case.get("headers") or {}).items()}
         body = json.loads(json.dumps(case["query"]).replace(UPSTREAM_WEBHOOK_URL, self.webhook.url))
-        response = self.request(case["url"], body, headers)
+        response = self.request(case["url"], body, headers, admin)
         expected_status = case.get("status", 200)
         try:
             actual = response.json()
