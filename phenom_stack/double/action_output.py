@@ -61,9 +61,7 @@ def _validate(value, type_node, custom: CustomTypes) -> None:
             raise _unexpected(f"got scalar String for the action webhook response, expecting {name}")
     elif isinstance(value, dict):
         if name in GRAPHQL_BUILT_INS:
-            raise _unexpected(
-                "got object for the action webhook response, might want to check the action return type defined!"
-            )
+            raise _unexpected(f"got object for the action webhook response, expecting {name}")
         for field, field_type in custom.objects.get(name, ()):
             if field_type.endswith("!"):
                 if field not in value:
@@ -72,25 +70,34 @@ def _validate(value, type_node, custom: CustomTypes) -> None:
                     raise _unexpected(f'expecting not null value for field "{field}"')
 
 
-def project(walk: Walk, selected: Selected, value, output_type: str, custom: CustomTypes):
-    """The response value for the selection, built from the handler's JSON like Hasura builds it."""
+def project(walk: Walk, selected: Selected, value, output_type: str, custom: CustomTypes, relate=None):
+    """The response value for the selection, built from the handler's JSON like Hasura builds it.
+
+    `relate(type_name, relationship, object, selected)` answers a field that is a relationship to a table.
+    """
     if is_scalar_output(output_type, custom):
         return value
     type_name = base_type_name(output_type)
     fields = subfields(walk, selected, type_name)
     if isinstance(value, list):
-        return [_object(walk, fields, type_name, item, custom) if isinstance(item, dict) else item for item in value]
+        return [
+            _object(walk, fields, type_name, item, custom, relate) if isinstance(item, dict) else item for item in value
+        ]
     if isinstance(value, dict):
-        return _object(walk, fields, type_name, value, custom)
+        return _object(walk, fields, type_name, value, custom, relate)
     return value
 
 
-def _object(walk: Walk, fields: list[Selected], type_name: str, value: dict, custom: CustomTypes) -> dict:
+def _object(walk: Walk, fields: list[Selected], type_name: str, value: dict, custom: CustomTypes, relate=None) -> dict:
     result = {}
     field_types = dict(custom.objects.get(type_name, ()))
+    relationships = {rel.name: rel for rel in custom.relationships.get(type_name, ())}
     for field in fields:
         if field.name == "__typename":
             result[field.key] = type_name
+            continue
+        if field.name in relationships and relate is not None:
+            result[field.key] = relate(type_name, relationships[field.name], value, field)
             continue
         nested_type = base_type_name(field_types[field.name])
         if nested_type not in custom.objects:
@@ -101,7 +108,7 @@ def _object(walk: Walk, fields: list[Selected], type_name: str, value: dict, cus
         if field.key not in value:
             continue
         nested_fields = subfields(walk, field, nested_type)
-        nested = _nested(walk, nested_fields, nested_type, value[field.key], custom)
+        nested = _nested(walk, nested_fields, nested_type, value[field.key], custom, relate)
         if nested is not _OMIT:
             result[field.key] = nested
     return result
@@ -110,12 +117,12 @@ def _object(walk: Walk, fields: list[Selected], type_name: str, value: dict, cus
 _OMIT = object()
 
 
-def _nested(walk: Walk, fields, type_name: str, value, custom: CustomTypes):
+def _nested(walk: Walk, fields, type_name: str, value, custom: CustomTypes, relate=None):
     if value is None:
         return None
     if isinstance(value, dict):
-        return _object(walk, fields, type_name, value, custom)
+        return _object(walk, fields, type_name, value, custom, relate)
     if isinstance(value, list):
-        items = (_nested(walk, fields, type_name, item, custom) for item in value)
+        items = (_nested(walk, fields, type_name, item, custom, relate) for item in value)
         return [item for item in items if item is not _OMIT]
     return _OMIT

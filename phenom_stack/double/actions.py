@@ -77,9 +77,16 @@ class ActionCaller:
     """Calls action handlers for one request."""
 
     def __init__(
-        self, custom: CustomTypes, session: dict[str, str], client_headers: list[tuple[str, str]], query_text: str
+        self,
+        custom: CustomTypes,
+        session: dict[str, str],
+        client_headers: list[tuple[str, str]],
+        query_text: str,
+        relate=None,
     ) -> None:
         self.custom = custom
+        # Answers an output type's relationship fields from the database (see action_output.project).
+        self.relate = relate
         self.session = session
         self.client_headers = client_headers
         self.query_text = query_text
@@ -130,7 +137,7 @@ class ActionCaller:
                     error.internal = _internal("unexpected response", request, response, body)
                 raise
             self.set_cookies += [value for name, value in response.headers.items() if name.lower() == "set-cookie"]
-            return project(walk, selected, body, action.output_type, self.custom)
+            return project(walk, selected, body, action.output_type, self.custom, self.relate)
         if 400 <= response.status_code < 500:
             error = self._client_error(body, request, response)
             # A mutation whose handler refused answers `"data": null` beside the error, as Hasura does.

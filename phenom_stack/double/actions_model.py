@@ -34,6 +34,16 @@ class Action:
     transformed: bool = False
 
 
+@dataclass(frozen=True)
+class OutputRelationship:
+    """A relationship from a custom object type to a table: rows whose `mapping` columns equal our fields."""
+
+    name: str
+    kind: str
+    remote: tuple[str, str]
+    mapping: tuple[tuple[str, str], ...]
+
+
 @dataclass
 class CustomTypes:
     """Custom types: field lists keyed by type name; `scalars` and `enums` as declared."""
@@ -42,6 +52,7 @@ class CustomTypes:
     input_objects: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scalars: tuple[str, ...] = ()
+    relationships: dict[str, tuple[OutputRelationship, ...]] = field(default_factory=dict)
 
 
 def base_type_name(type_text: str) -> str:
@@ -77,7 +88,17 @@ def custom_types_from(metadata: dict) -> CustomTypes:
         input_objects={item["name"]: fields(item) for item in spec.get("input_objects") or []},
         enums={item["name"]: tuple(v["value"] for v in item.get("values") or []) for item in spec.get("enums") or []},
         scalars=tuple(item["name"] for item in spec.get("scalars") or []),
+        relationships={
+            item["name"]: tuple(_output_relationship(rel) for rel in item.get("relationships") or [])
+            for item in spec.get("objects") or []
+        },
     )
+
+
+def _output_relationship(rel: dict) -> OutputRelationship:
+    remote = rel["remote_table"]
+    key = ("public", remote) if isinstance(remote, str) else (remote.get("schema", "public"), remote["name"])
+    return OutputRelationship(rel["name"], rel.get("type", "object"), key, tuple(rel["field_mapping"].items()))
 
 
 def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], env: dict[str, str]):

@@ -88,6 +88,22 @@ def select_arguments(access: TableAccess) -> str:
     )
 
 
+AGGREGATE_ORDER_OPERATIONS = ("max", "min")
+
+
+def aggregate_order_by(sdl: SdlWriter, access: TableAccess) -> str:
+    """`<t>_aggregate_order_by`: order by the count, or the max/min of a column, of an array relationship's rows."""
+    t = access.type_name
+    name = f"{t}_aggregate_order_by"
+    if name not in sdl.definitions:
+        lines = ["count: order_by"]
+        for operation in AGGREGATE_ORDER_OPERATIONS:
+            sdl.block("input", f"{t}_{operation}_order_by", [f"{column}: order_by" for column in access.columns])
+            lines.append(f"{operation}: {t}_{operation}_order_by")
+        sdl.block("input", name, lines, f'order by aggregate values of table "{access.tracked.table.name}"')
+    return name
+
+
 def object_type(sdl: SdlWriter, access: TableAccess, by_key: dict) -> None:
     """The table's object type, its bool_exp, order_by and select_column types."""
     t, table = access.type_name, access.tracked.table
@@ -111,7 +127,10 @@ def object_type(sdl: SdlWriter, access: TableAccess, by_key: dict) -> None:
             fields.append(f"{rel.name}{select_arguments(remote)}: [{remote.type_name}!]!")
             if remote.select.allow_aggregations:
                 fields.append(f"{rel.name}_aggregate{select_arguments(remote)}: {aggregate_type(sdl, remote)}!")
+            order_fields.append(f"{rel.name}_aggregate: {aggregate_order_by(sdl, remote)}")
         bool_fields.append(f"{rel.name}: {remote.type_name}_bool_exp")
+    # Hasura lists a type's fields by name, relationships among the columns.
+    fields.sort(key=lambda line: line.split(":")[0].split("(")[0])
     sdl.block("type", t, fields, f'columns and relationships of "{table.name}"')
     sdl.block(
         "input",

@@ -63,7 +63,7 @@ def test_operation_selection_errors():
 
 def test_variable_errors():
     query = "query ($id: uuid!) { users_by_pk(id: $id) { id } }"
-    assert _refusal(query, variables={"id": None})[1] == 'null value found for non-nullable type: "uuid!"'
+    assert _refusal(query, variables={"id": None})[1] == "null value found for non-nullable type: uuid!"
     assert _refusal(query, variables={})[1] == 'expecting a value for non-nullable variable: "id"'
 
 
