@@ -265,6 +265,7 @@ class ConformanceRun:
         except OSError:
             self.webhook = WebhookServer(0, self.request)
         self.report = Report()
+        self.reported: set[tuple[Path, str]] = set()
 
     def __enter__(self) -> ConformanceRun:
         _start(self.jwks_server)
@@ -345,12 +346,12 @@ class ConformanceRun:
         per_case = setup.name == "schema_setup.yaml"
         self._fresh_double()
         problems = self._fixture(setup)
-        self._report_problems(directory, problems)
+        self._report_problems(setup, problems)
         for case_file in cases:
             if per_case:
                 self._fresh_double()
                 self._fixture(setup)
-                self._report_problems(case_file, self._fixture(directory / "values_setup.yaml"))
+                self._report_problems(directory / "values_setup.yaml", self._fixture(directory / "values_setup.yaml"))
             precondition = CASE_PRECONDITIONS.get(case_file.name)
             if precondition:
                 self.request("/v1/graphql", {"query": precondition})
@@ -372,8 +373,11 @@ class ConformanceRun:
                 self._record(self._check(name, check.build(signer), admin=False))
 
     def _report_problems(self, where: Path, problems: list[str]) -> None:
+        # A setup applied again (per case file, per JWT configuration) reports its refusals once.
         for problem in problems:
-            print(f"SETUP  {where.name}: {problem}", flush=True)
+            if (where, problem) not in self.reported:
+                self.reported.add((where, problem))
+                print(f"SETUP  {where.parent.name}/{where.name}: {problem}", flush=True)
 
     @staticmethod
     def _cases(root: Path, case_file: Path) -> list[tuple[str, dict]]:

@@ -222,6 +222,9 @@ def handle_command(engine, body) -> dict | list:
     if command == "insert":
         return _insert(engine, args)
     if command in METADATA_EDITS:
+        if isinstance(args, str) and command in ("track_table", "untrack_table"):
+            # The old short form names the table alone.
+            args = {"table": args}
         if not isinstance(args, dict):
             raise HasuraError("parse-failed", "expecting an object for args", "$.args")
         try:

@@ -17,12 +17,15 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import (
     SKIP,
+    ArgumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
     Visitor,
     visit,
 )
@@ -212,6 +215,16 @@ class _VariableUses(Visitor):
         self.names.add(node.name.value)
 
 
+class _StringOffsets(Visitor):
+    """Hasura reads `offset: "2"` as the integer 2 (offsets are big integers, which travel as strings)."""
+
+    def enter_argument(self, node, *_):
+        value = node.value
+        if node.name.value == "offset" and isinstance(value, StringValueNode) and re.fullmatch(r"\d+", value.value):
+            return ArgumentNode(name=node.name, value=IntValueNode(value=value.value, loc=value.loc), loc=node.loc)
+        return None
+
+
 def _used_variables(operation, fragments) -> set[str]:
     uses = _VariableUses()
     for node in (operation, *fragments.values()):
@@ -242,7 +255,7 @@ def _parsed(query_text: str, role_schema: RoleSchema):
     cached = role_schema.documents.get(query_text)
     if cached is None:
         try:
-            document = parse(query_text)
+            document = visit(parse(query_text), _StringOffsets())
         except GraphQLSyntaxError:
             raise validation_failed("not a valid graphql query", "$.query") from None
         if len(role_schema.documents) >= DOCUMENT_CACHE_SIZE:
