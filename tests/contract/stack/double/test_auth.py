@@ -7,8 +7,11 @@ import time
 
 import jwt
 import pytest
+import requests
 
-from tests.contract.stack.double.signing import AUDIENCE, CLAIMS_NAMESPACE, new_key
+from phenom_stack.double import HasuraDouble
+from tests.contract.stack.double.signing import AUDIENCE, CLAIMS_NAMESPACE, JWKS_PATH, jwks, jwt_config, new_key
+from tests.kit.loopback_http import LoopbackServer, Reply
 
 pytestmark = pytest.mark.contract
 
@@ -144,3 +147,29 @@ def test_admin_secret_session_variables(hasura_double, action_handler):
     hasura_double.graphql("{ getPhenoms { id } }", headers=hasura_double.as_user("u-7"))
     assert action_handler.calls[0].body["session_variables"] == {"x-hasura-role": "user", "x-hasura-user-id": "u-7"}
     assert json.dumps(action_handler.calls[0].body).find(hasura_double.admin_secret) == -1
+
+
+ROTATION_TIMEOUT_SECONDS = 10.0
+
+
+def test_a_jwks_without_cache_headers_is_refetched_so_a_rotated_key_is_accepted(
+    double_database_url, double_signing_key, mint_token
+):
+    # GIVEN a JWKS that answers without Cache-Control or Expires (as moto's does), publishing the old key
+    rotated = new_key("rotated-key")
+    published = [double_signing_key]
+    with LoopbackServer() as server:
+        server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(published)))
+        with HasuraDouble(double_database_url, "rotation-secret", jwt_config(server.url + JWKS_PATH)) as double:
+            token = mint_token("u-rot", key=rotated)
+            query = {"query": "{ __typename }"}
+            first = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+            # WHEN the JWKS starts publishing the new key
+            published[:] = [rotated]
+            deadline = time.monotonic() + ROTATION_TIMEOUT_SECONDS
+            answer = first
+            while "errors" in answer and time.monotonic() < deadline:
+                answer = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+    # THEN the new key was unknown at first and is accepted once refetched (Hasura's one-second floor)
+    assert first["errors"][0]["extensions"]["code"] == "invalid-jwt"
+    assert answer == {"data": {"__typename": "query_root"}}
