@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from graphql import GraphQLSyntaxError, parse_type
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode
 
+from phenom_stack.double.model import Relationship
 from phenom_stack.double.naming import GRAPHQL_BUILT_INS
 
 DEFAULT_TIMEOUT_SECONDS = 30
@@ -34,16 +35,6 @@ class Action:
     transformed: bool = False
 
 
-@dataclass(frozen=True)
-class OutputRelationship:
-    """A relationship from a custom object type to a table: rows whose `mapping` columns equal our fields."""
-
-    name: str
-    kind: str
-    remote: tuple[str, str]
-    mapping: tuple[tuple[str, str], ...]
-
-
 @dataclass
 class CustomTypes:
     """Custom types: field lists keyed by type name; `scalars` and `enums` as declared."""
@@ -52,7 +43,8 @@ class CustomTypes:
     input_objects: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scalars: tuple[str, ...] = ()
-    relationships: dict[str, tuple[OutputRelationship, ...]] = field(default_factory=dict)
+    # Relationships of an object type to tables; `mapping` pairs the type's fields with the table's columns.
+    relationships: dict[str, tuple[Relationship, ...]] = field(default_factory=dict)
 
 
 def base_type_name(type_text: str) -> str:
@@ -95,10 +87,10 @@ def custom_types_from(metadata: dict) -> CustomTypes:
     )
 
 
-def _output_relationship(rel: dict) -> OutputRelationship:
+def _output_relationship(rel: dict) -> Relationship:
     remote = rel["remote_table"]
     key = ("public", remote) if isinstance(remote, str) else (remote.get("schema", "public"), remote["name"])
-    return OutputRelationship(rel["name"], rel.get("type", "object"), key, tuple(rel["field_mapping"].items()))
+    return Relationship(rel["name"], rel.get("type", "object"), key, tuple(rel["field_mapping"].items()))
 
 
 def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], env: dict[str, str]):
