@@ -167,6 +167,8 @@ METADATA_EDITS = {
 def _insert(engine, args: dict) -> dict:
     """The v1 `insert` command: rows given as JSON objects, columns left out take their defaults."""
     key = _table_key(args.get("table"))
+    if key not in engine.state.tables:
+        raise HasuraError("not-exists", f'table "{key[1]}" does not exist', "$.args.table")
     objects = args.get("objects") or []
     affected = 0
     with engine.pool(engine.state.source_url).connection() as connection:
@@ -231,6 +233,8 @@ def handle_command(engine, body) -> dict | list:
             return _apply_edit(engine, METADATA_EDITS[command], args)
         except KeyError as error:
             raise HasuraError("parse-failed", f"key {error} not found", "$.args") from None
+        except (TypeError, AttributeError, ValueError) as error:
+            raise HasuraError("parse-failed", f"the arguments could not be parsed: {error}", "$.args") from None
     if command in UNSUPPORTED:
         raise HasuraError("not-supported", f"the engine double does not support {body['type']!r}", "$.type")
     raise HasuraError("parse-failed", f"unknown command {body['type']!r} on /v1/query", "$.type")
