@@ -15,6 +15,7 @@ import json
 import sys
 import traceback
 
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -22,6 +23,17 @@ from phenom_stack.child_process import announce_ready
 from phenom_stack.function_url import LambdaContext, http_response, request_event, unhandled_error_response
 from phenom_stack.lambda_invoke import INVOKE_PATH
 from phenom_stack.names import lambda_arn
+
+# Lambda's synchronous invocation quotas (docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+# 6 MB of request and of response payload; the response figure is the one Lambda's error message names.
+MAX_REQUEST_BYTES = 6 * 1024 * 1024
+MAX_RESPONSE_BYTES = 6_291_556
+# A refused body is read and dropped in chunks (never held) so the client sees the 413 rather than a reset;
+# past this much the connection is simply closed.
+DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
+DISCARD_CHUNK_BYTES = 64 * 1024
+REQUEST_TOO_LARGE = f"Request must be smaller than {MAX_REQUEST_BYTES} bytes for the InvokeFunction operation"
+RESPONSE_TOO_LARGE = f"Response payload size exceeded maximum allowed payload size ({MAX_RESPONSE_BYTES} bytes)."
 
 
 def load_handler(handler: str):
@@ -43,6 +55,8 @@ class LambdaHost:
 
     def __call__(self, environ, start_response):
         request = Request(environ)
+        # Bodies past the quota are refused from Content-Length, or while reading a chunked one.
+        request.max_content_length = MAX_REQUEST_BYTES
         if request.path.startswith("/2015-03-31/functions/"):
             response = self.invoke(request)
         elif self.function_url:
@@ -72,7 +86,11 @@ class LambdaHost:
         context = self.context()
         headers = {"x-amzn-requestid": context.aws_request_id, "x-amz-executed-version": "$LATEST"}
         try:
-            result = self.handler(json.loads(request.get_data() or b"null"), context)
+            payload = request.get_data()
+        except RequestEntityTooLarge:
+            return _request_too_large(request)
+        try:
+            result = self.handler(json.loads(payload or b"null"), context)
         except Exception as error:  # noqa: BLE001 - the runtime reports any exception as a function error
             _log_unhandled(context.aws_request_id)
             payload = {
@@ -83,20 +101,52 @@ class LambdaHost:
             }
             headers["x-amz-function-error"] = "Unhandled"
             return Response(json.dumps(payload), status=200, content_type="application/json", headers=headers)
-        return Response(json.dumps(result), status=200, content_type="application/json", headers=headers)
+        body = json.dumps(result)
+        if len(body.encode()) > MAX_RESPONSE_BYTES:
+            headers["x-amz-function-error"] = "Unhandled"
+            error = {"errorMessage": RESPONSE_TOO_LARGE, "errorType": "Function.ResponseSizeTooLarge"}
+            return Response(json.dumps(error), status=200, content_type="application/json", headers=headers)
+        return Response(body, status=200, content_type="application/json", headers=headers)
 
     def serve_function_url(self, request: Request) -> Response:
         context = self.context()
-        event = request_event(request, request_id=context.aws_request_id)
+        try:
+            event = request_event(request, request_id=context.aws_request_id)
+        except RequestEntityTooLarge:
+            return _request_too_large(request)
+        if len(json.dumps(event).encode()) > MAX_REQUEST_BYTES:
+            # The quota is on the event the function gets: a binary body grows by a third in base64.
+            return _request_too_large(request, body_read=True)
         try:
             result = self.handler(event, context)
         except Exception:  # noqa: BLE001 - a Function URL turns any exception into a bare 502
             _log_unhandled(context.aws_request_id)
             response = unhandled_error_response()
         else:
-            response = http_response(result)
+            if len(json.dumps(result).encode()) > MAX_RESPONSE_BYTES:
+                print(f"[ERROR] {RESPONSE_TOO_LARGE} in request {context.aws_request_id}", file=sys.stderr, flush=True)
+                response = unhandled_error_response()
+            else:
+                response = http_response(result)
         response.headers["x-amzn-requestid"] = context.aws_request_id
         return response
+
+
+def _request_too_large(request: Request, body_read: bool = False) -> Response:
+    """Lambda's 413 for a payload over the quota, after dropping the body if it was left unread."""
+    stream = request.environ["wsgi.input"]
+    remaining = 0 if body_read else min(request.content_length or DISCARD_LIMIT_BYTES, DISCARD_LIMIT_BYTES)
+    while remaining > 0:
+        chunk = stream.read(min(DISCARD_CHUNK_BYTES, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
+    return Response(
+        json.dumps({"Type": "User", "message": REQUEST_TOO_LARGE}),
+        status=413,
+        content_type="application/json",
+        headers={"x-amzn-errortype": "RequestEntityTooLargeException"},
+    )
 
 
 def _log_unhandled(request_id: str) -> None:

@@ -38,6 +38,9 @@ class LocalStack:
     started_in_seconds: float
     start_timings: dict[str, float] = field(default_factory=dict)
     log_dir: str = ""
+    # What the stack's Lambdas sign S3 URLs with: {"access_key_id", "secret_access_key"} (the S3 in front of moto
+    # checks presigned URLs against them).
+    aws_credentials: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_json(cls, line: str) -> LocalStack:
@@ -68,5 +71,6 @@ class LocalStack:
             "started_in_seconds": round(self.started_in_seconds, 3),
             "start_timings": {part: round(seconds, 3) for part, seconds in self.start_timings.items()},
             "log_dir": self.log_dir,
+            "aws_credentials": dict(self.aws_credentials),
         }
         return json.dumps(document, separators=(",", ":"))

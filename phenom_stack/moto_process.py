@@ -4,7 +4,8 @@
 
 moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
-compete with the tests for one interpreter lock. The triggers are wired (phenom_stack.cognito_triggers) before the
+compete with the tests for one interpreter lock. Presigned S3 URLs are checked as S3 checks them
+(phenom_stack.s3_presign) before moto sees them. The triggers are wired (phenom_stack.cognito_triggers) before the
 server takes its first request. It serves on 127.0.0.1:N, prints `READY <port>` on stdout once it answers, and exits
 0 on SIGTERM or SIGINT.
 """
@@ -24,6 +25,8 @@ from werkzeug.serving import make_server
 
 from phenom_stack.child_process import announce_ready
 from phenom_stack.cognito_triggers import cognito_triggers
+from phenom_stack.moto_server import DUMMY_CREDENTIALS
+from phenom_stack.s3_presign import PresignCheck
 
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 ANSWER_TIMEOUT_SECONDS = 10.0
@@ -75,7 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         server = make_server(
             "127.0.0.1",
             args.port,
-            DomainDispatcherApplication(create_backend_app),
+            # moto accepts any presigned URL; S3 checks them against the keys the stack's Lambdas sign with.
+            PresignCheck(
+                DomainDispatcherApplication(create_backend_app),
+                {DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]: DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]},
+            ),
             threaded=True,
             request_handler=MotoRequestHandler,
         )

@@ -32,7 +32,7 @@ from phenom_stack.hasura_project import apply_metadata, apply_migrations, metada
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.moto_clients import moto_client
-from phenom_stack.moto_server import moto_url, start_moto_server
+from phenom_stack.moto_server import DUMMY_CREDENTIALS, moto_url, start_moto_server
 from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
@@ -169,6 +169,10 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             started_in_seconds=clock.elapsed(),
             start_timings=dict(clock.parts),
             log_dir=str(workdir),
+            aws_credentials={
+                "access_key_id": DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                "secret_access_key": DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            },
         )
 
 

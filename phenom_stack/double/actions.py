@@ -81,7 +81,8 @@ def action_request_body(
 def _internal(error: str, request: dict, response=None, body=None) -> dict:
     internal = {"error": error, "request": request}
     if response is not None:
-        internal["response"] = {"status": response.status_code, "body": body}
+        headers = [{"name": name, "value": value} for name, value in response.headers.items()]
+        internal["response"] = {"status": response.status_code, "body": body, "headers": headers}
     return internal
 
 
@@ -89,9 +90,16 @@ class ActionCaller:
     """Calls action handlers for one request."""
 
     def __init__(
-        self, custom: CustomTypes, session: dict[str, str], client_headers: list[tuple[str, str]], query_text: str
+        self,
+        custom: CustomTypes,
+        session: dict[str, str],
+        client_headers: list[tuple[str, str]],
+        query_text: str,
+        relate=None,
     ) -> None:
         self.custom = custom
+        # Answers an output type's relationship fields from the database (see action_output.project).
+        self.relate = relate
         self.session = session
         self.client_headers = client_headers
         self.query_text = query_text
@@ -100,14 +108,23 @@ class ActionCaller:
     def call(self, walk: Walk, action: Action, selected: Selected, args: dict):
         """The projected result of `action`, or the HasuraError Hasura would answer."""
         payload = action_request_body(action.name, args, self.session, self.query_text)
-        request = {"url": action.handler, "body": payload}
-        try:
-            response = requests.post(
-                action.handler,
-                data=json.dumps(payload),
-                headers=outgoing_headers(action, self.client_headers),
-                timeout=action.timeout,
+        if action.transformed:
+            raise HasuraError(
+                "not-supported", f"the engine double does not apply the request/response transforms of {action.name!r}"
             )
+        headers = outgoing_headers(action, self.client_headers)
+        # Hasura's internal quotes the metadata's handler text and only the headers the metadata adds.
+        listed = dict(action.headers)
+        if action.forward_client_headers:
+            listed.update(forwarded_client_headers(self.client_headers))
+        request = {
+            "url": action.handler_template or action.handler,
+            "body": payload,
+            "headers": [{"name": name, "value": value} for name, value in listed.items()],
+            "transformed_request": None,
+        }
+        try:
+            response = requests.post(action.handler, data=json.dumps(payload), headers=headers, timeout=action.timeout)
         except requests.RequestException as error:
             raise HasuraError(
                 UNEXPECTED, "http exception when calling webhook", internal=_internal(str(error), request)
@@ -124,12 +141,16 @@ class ActionCaller:
             try:
                 validate_response(body, action.output_type, self.custom)
             except HasuraError as error:
-                error.internal = _internal("unexpected response", request, response, body)
+                if error.internal is None:
+                    error.internal = _internal("unexpected response", request, response, body)
                 raise
             self.set_cookies += [value for name, value in response.headers.items() if name.lower() == "set-cookie"]
-            return project(walk, selected, body, action.output_type, self.custom)
+            return project(walk, selected, body, action.output_type, self.custom, self.relate)
         if 400 <= response.status_code < 500:
-            raise self._client_error(body, request, response)
+            error = self._client_error(body, request, response)
+            # A mutation whose handler refused answers `"data": null` beside the error, as Hasura does.
+            error.data_null = action.operation == "mutation"
+            raise error
         raise HasuraError(
             UNEXPECTED,
             "internal error",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from graphql import GraphQLSyntaxError, parse_type
 from graphql.language import ListTypeNode, NamedTypeNode, NonNullTypeNode
 
+from phenom_stack.double.model import Relationship
 from phenom_stack.double.naming import GRAPHQL_BUILT_INS
 
 DEFAULT_TIMEOUT_SECONDS = 30
@@ -28,6 +29,10 @@ class Action:
     timeout: int
     roles: frozenset[str]
     description: str | None = None
+    # The handler as written in the metadata (`{{VAR}}` unresolved), which Hasura quotes in `internal`.
+    handler_template: str = ""
+    # Kriti request/response transforms: the double accepts the metadata but refuses to call such an action.
+    transformed: bool = False
 
 
 @dataclass
@@ -38,6 +43,8 @@ class CustomTypes:
     input_objects: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     scalars: tuple[str, ...] = ()
+    # Relationships of an object type to tables; `mapping` pairs the type's fields with the table's columns.
+    relationships: dict[str, tuple[Relationship, ...]] = field(default_factory=dict)
 
 
 def base_type_name(type_text: str) -> str:
@@ -73,7 +80,17 @@ def custom_types_from(metadata: dict) -> CustomTypes:
         input_objects={item["name"]: fields(item) for item in spec.get("input_objects") or []},
         enums={item["name"]: tuple(v["value"] for v in item.get("values") or []) for item in spec.get("enums") or []},
         scalars=tuple(item["name"] for item in spec.get("scalars") or []),
+        relationships={
+            item["name"]: tuple(_output_relationship(rel) for rel in item.get("relationships") or [])
+            for item in spec.get("objects") or []
+        },
     )
+
+
+def _output_relationship(rel: dict) -> Relationship:
+    remote = rel["remote_table"]
+    key = ("public", remote) if isinstance(remote, str) else (remote.get("schema", "public"), remote["name"])
+    return Relationship(rel["name"], rel.get("type", "object"), key, tuple(rel["field_mapping"].items()))
 
 
 def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], env: dict[str, str]):
@@ -85,7 +102,7 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     )
     for entry in metadata.get("actions") or []:
         try:
-            actions[entry["name"]] = _action(entry, custom, input_types, env)
+            actions[entry["name"]] = _action(entry, custom, input_types, input_types - set(custom.input_objects), env)
         except (ValueError, KeyError, GraphQLSyntaxError) as error:
             reason = f"missing key {error}" if isinstance(error, KeyError) else str(error)
             inconsistent.append(
@@ -99,7 +116,9 @@ def resolve_actions(metadata: dict, custom: CustomTypes, pg_scalars: set[str], e
     return actions, inconsistent
 
 
-def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[str, str]) -> Action:
+def _action(
+    entry: dict, custom: CustomTypes, input_types: set[str], scalar_types: set[str], env: dict[str, str]
+) -> Action:
     definition = entry["definition"]
     operation = definition.get("type", "mutation")
     if operation not in ("query", "mutation"):
@@ -114,7 +133,7 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
                 "or it is not a scalar/enum/input_object"
             )
     output = base_type_name(definition["output_type"])
-    if output not in custom.objects:
+    if output not in custom.objects and output not in scalar_types:
         raise ValueError(f'the type: "{output}" is not an object type defined in custom types')
     headers = []
     for header in definition.get("headers") or []:
@@ -136,4 +155,6 @@ def _action(entry: dict, custom: CustomTypes, input_types: set[str], env: dict[s
         int(definition.get("timeout", DEFAULT_TIMEOUT_SECONDS)),
         roles,
         entry.get("comment"),
+        definition["handler"],
+        bool(definition.get("request_transform") or definition.get("response_transform")),
     )

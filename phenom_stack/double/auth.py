@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hmac
 import json
+import re
 import time
 from dataclasses import dataclass, field
+from http.cookies import CookieError, SimpleCookie
 
 import jwt
 
@@ -18,7 +20,16 @@ DEFAULT_ROLE = "x-hasura-default-role"
 ROLE = "x-hasura-role"
 ADMIN_SECRET_HEADERS = ("x-hasura-admin-secret", "x-hasura-access-key")
 KEY_TYPES_FOR_ALGORITHM = {"RS": "RSA", "PS": "RSA", "ES": "EC", "Ed": "OKP"}
-_JSON_KINDS = {bool: "Boolean", int: "Number", float: "Number", list: "Array", dict: "Object", type(None): "Null"}
+MISSING_TOKEN_MESSAGE = "Missing 'Authorization' or 'Cookie' header in JWT authentication mode"
+_JSON_KINDS = {
+    str: "String",
+    bool: "Boolean",
+    int: "Number",
+    float: "Number",
+    list: "Array",
+    dict: "Object",
+    type(None): "Null",
+}
 
 
 @dataclass(frozen=True)
@@ -62,13 +73,32 @@ class Authenticator:
             }
             variables[ROLE] = headers.get(ROLE, ADMIN_ROLE)
             return Session(variables[ROLE], variables)
+        return self._session(self.verify(self._token(headers)), headers.get(ROLE))
+
+    def _token(self, headers: dict[str, str]) -> str:
+        """The JWT from where the config's `header` says it travels: Authorization (default), a cookie or a header."""
+        source = self.config.get("header") or {}
+        kind, name = source.get("type", "Authorization"), (source.get("name") or "").lower()
+        if kind == "Cookie":
+            try:
+                cookies = SimpleCookie(headers.get("cookie", ""))
+            except CookieError:
+                cookies = {}
+            for cookie_name, morsel in cookies.items():
+                if cookie_name.lower() == name:
+                    return morsel.value
+            raise HasuraError("invalid-headers", MISSING_TOKEN_MESSAGE)
+        if kind == "CustomHeader":
+            if name not in headers:
+                raise HasuraError("invalid-headers", MISSING_TOKEN_MESSAGE)
+            return headers[name]
         authorization = headers.get("authorization")
         if authorization is None:
-            raise HasuraError("invalid-headers", "Missing Authorization header in JWT authentication mode")
+            raise HasuraError("invalid-headers", MISSING_TOKEN_MESSAGE)
         parts = authorization.split()
         if len(parts) != 2 or parts[0] != "Bearer":
             raise HasuraError("invalid-headers", "Malformed Authorization header")
-        return self._session(self.verify(parts[1]), headers.get(ROLE))
+        return parts[1]
 
     def verify(self, token: str) -> dict:
         """The verified payload of `token`; hs-jose's error names in the message otherwise."""
@@ -135,7 +165,7 @@ class Authenticator:
         path = self.config.get("claims_namespace_path")
         if path is not None:
             value = payload
-            for part in [p for p in path.lstrip("$").split(".") if p]:
+            for part in json_path_keys(path):
                 value = value.get(part) if isinstance(value, dict) else None
             if value is None:
                 raise _claims_error(f"claims not found at claims_namespace_path: '{path}'")
@@ -186,6 +216,25 @@ class Authenticator:
             which = "requested" if requested_role else "current"
             raise HasuraError("access-denied", f"Your {which} role is not in allowed roles")
         return Session(role, {**claims, ROLE: role})
+
+
+# One step of a JSONPath as Hasura's parser reads it: `.key`, `['key']` or `["key"]` (brackets for special keys).
+_PATH_STEP = re.compile(r"\.([^.\[\]]+)|\[\s*'([^']*)'\s*\]|\[\s*\"([^\"]*)\"\s*\]")
+
+
+def json_path_keys(path: str) -> list[str]:
+    """The object keys of a JSONPath such as `$.hasura['claims%']`; ValueError when it is not one."""
+    rest = path.strip()
+    if not rest.startswith("$"):
+        raise ValueError(f"not a JSONPath: {path!r}")
+    rest, keys = rest[1:], []
+    while rest:
+        match = _PATH_STEP.match(rest)
+        if match is None:
+            raise ValueError(f"not a JSONPath: {path!r}")
+        keys.append(next(group for group in match.groups() if group is not None))
+        rest = rest[match.end() :]
+    return keys
 
 
 def _usable(key: PublishedKey, algorithm) -> bool:

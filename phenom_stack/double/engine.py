@@ -62,22 +62,27 @@ class Engine:
         """The session of a request, from its headers as received (HTTP header names are case-insensitive)."""
         return self.authenticator.authenticate({name.lower(): value for name, value in headers})
 
-    def graphql(self, headers: list[tuple[str, str]], body: bytes) -> tuple[str, list[str]]:
-        """(response JSON, Set-Cookie values) for a /v1/graphql request; errors are answered as data.
+    def graphql(
+        self, headers: list[tuple[str, str]], body: bytes, legacy_status: bool = False
+    ) -> tuple[int, str, list[str]]:
+        """(HTTP status, response JSON, Set-Cookie values) for a /v1/graphql request; errors are answered as data.
 
         A JSON array is a batch: each request runs on its own and the answers come back as an array.
+        `legacy_status` is /v1alpha1/graphql's rule: a request refused before execution answers 400.
         """
         try:
             request = json.loads(body or b"null")
         except ValueError:
             error = HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value")
-            return compact({"errors": [error.graphql_error()]}), []
+            return (400 if legacy_status else 200), compact({"errors": [error.graphql_error()]}), []
         if isinstance(request, list):
             answers = [self._one_request(headers, item) for item in request]
-            return "[" + ",".join(text for text, _ in answers) + "]", [c for _, cookies in answers for c in cookies]
-        return self._one_request(headers, request)
+            text = "[" + ",".join(text for text, _, _ in answers) + "]"
+            return 200, text, [c for _, cookies, _ in answers for c in cookies]
+        text, cookies, refused = self._one_request(headers, request)
+        return (400 if legacy_status and refused else 200), text, cookies
 
-    def _one_request(self, headers: list[tuple[str, str]], request) -> tuple[str, list[str]]:
+    def _one_request(self, headers: list[tuple[str, str]], request) -> tuple[str, list[str], bool]:
         session = None
         try:
             session = self.authenticate(headers)
@@ -93,14 +98,16 @@ class Engine:
                 request.get("variables") or {},
                 headers,
             )
-            return execution.run(), execution.actions.set_cookies
+            return execution.run(), execution.actions.set_cookies, False
         except HasuraError as error:
             include_internal = session is not None and session.is_admin
-            return compact({"errors": [error.graphql_error(include_internal)]}), []
+            answer = {"data": None} if error.data_null else {}
+            answer["errors"] = [error.graphql_error(include_internal)]
+            return compact(answer), [], True
         except Exception as error:  # noqa: BLE001 - a bug in the double must still answer, and be logged
             LOGGER.exception("engine double failed on a GraphQL request")
             failure = HasuraError("unexpected", f"internal error in the engine double: {type(error).__name__}")
-            return compact({"errors": [failure.graphql_error()]}), []
+            return compact({"errors": [failure.graphql_error()]}), [], True
 
     def admin_session(self, headers: list[tuple[str, str]]) -> Session:
         """The session of a metadata/query API request, which must be the admin's."""

@@ -31,6 +31,8 @@ class HasuraError(Exception):
         self.status = status
         self.internal = internal
         self.extensions = extensions
+        # Whether the /v1/graphql answer carries `"data": null` beside the error (a refused action mutation).
+        self.data_null = False
 
     def graphql_error(self, include_internal: bool = False) -> dict:
         """The entry of a GraphQL `errors` list (extensions verbatim when an action handler supplied them)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from contextlib import nullcontext
 from typing import Any
 
@@ -12,7 +13,7 @@ from graphql.language import DocumentNode, OperationDefinitionNode, OperationTyp
 
 from phenom_stack.double.actions import ActionCaller
 from phenom_stack.double.auth import Session
-from phenom_stack.double.collect import Selected, Walk, arguments, collect
+from phenom_stack.double.collect import Selected, Walk, arguments, collect, subfields
 from phenom_stack.double.encoding import compact
 from phenom_stack.double.errors import HasuraError, from_postgres, not_served
 from phenom_stack.double.mutation_compile import (
@@ -22,10 +23,11 @@ from phenom_stack.double.mutation_compile import (
     insert_statement,
     update_statement,
 )
+from phenom_stack.double.naming import qualified, quote_ident
 from phenom_stack.double.nested_insert import NestedInsert, has_nested_data
 from phenom_stack.double.request import Operation
 from phenom_stack.double.schema import MUTATION_ROOT, QUERY_ROOT, RoleSchema
-from phenom_stack.double.select_compile import root_select
+from phenom_stack.double.select_compile import list_json, permission_filter, root_select, row_json
 from phenom_stack.double.sql_context import SqlContext
 
 INTROSPECTION_FIELDS = ("__schema", "__type")
@@ -60,7 +62,11 @@ class Execution:
     def __post_init__(self) -> None:
         self.walk = Walk(self.operation.fragments, self.operation.variables)
         self.actions = ActionCaller(
-            self.state.custom_types, self.session.variables, self.client_headers, self.operation.query_text
+            self.state.custom_types,
+            self.session.variables,
+            self.client_headers,
+            self.operation.query_text,
+            self._relate,
         )
 
     def new_context(self) -> SqlContext:
@@ -93,6 +99,32 @@ class Execution:
                         results[field.key] = self._field(connection, root_type.fields[field.name], field)
         body = ",".join(f"{compact(field.key)}:{_encode(results[field.key])}" for field in fields)
         return '{"data":{' + body + "}}"
+
+    def _relate(self, type_name: str, relationship, value: dict, selected: Selected):
+        """An action output's relationship field: the remote table's rows matching the output's fields."""
+        access = self.role_schema.tables_by_key[relationship.remote]
+        keys = [value.get(field) for field, _ in relationship.mapping]
+        if any(key is None for key in keys):
+            return None if relationship.kind == "object" else []
+        ctx = self.new_context()
+        alias = ctx.alias()
+        columns = access.tracked.table.columns
+        join = " AND ".join(
+            f"{alias}.{quote_ident(column)} = {ctx.param(key, columns[column].sql_type)}"
+            for (_, column), key in zip(relationship.mapping, keys, strict=True)
+        )
+        fields = subfields(self.walk, selected, access.type_name)
+        if relationship.kind == "object":
+            sql = (
+                f"(SELECT {row_json(ctx, access, alias, fields)} FROM {qualified(*access.tracked.key)} AS {alias} "
+                f"WHERE {join} AND {permission_filter(ctx, access, alias)} LIMIT 1)"
+            )
+        else:
+            field_def = self.role_schema.schema.get_type(type_name).fields[relationship.name]
+            sql = list_json(ctx, access, alias, fields, arguments(self.walk, field_def, selected), join)
+        with self.pool.connection() as connection:
+            text = self._fetch(connection, f"SELECT {sql}::text", ctx.params, "$")[0]
+        return None if text is None else json.loads(text)
 
     def _root(self, field: Selected):
         root = MUTATION_ROOT if self.operation.is_mutation else QUERY_ROOT

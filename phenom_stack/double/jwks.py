@@ -27,8 +27,11 @@ class JwksUnavailable(Exception):
     """The JWKS could not be fetched or parsed; check that the JWKS server started before the engine."""
 
 
-def refresh_interval(headers) -> float | None:
-    """Seconds until the JWKS should be fetched again, from Cache-Control or Expires; None means never."""
+def refresh_interval(headers) -> float:
+    """Seconds until the JWKS should be fetched again, from Cache-Control or Expires.
+
+    Without either header Hasura refetches on its one-second floor, so a rotated key is seen within a second.
+    """
     cache_control = (headers.get("Cache-Control") or "").lower()
     match = re.search(r"(?:s-maxage|max-age)\s*=\s*(\d+)", cache_control)
     if match:
@@ -40,8 +43,8 @@ def refresh_interval(headers) -> float | None:
         try:
             return max(MIN_REFRESH_SECONDS, parsedate_to_datetime(expires).timestamp() - time.time())
         except (TypeError, ValueError):
-            return None
-    return None
+            return MIN_REFRESH_SECONDS
+    return MIN_REFRESH_SECONDS
 
 
 class JwksCache:
@@ -64,7 +67,7 @@ class JwksCache:
             return self._keys
 
     def _fresh(self) -> bool:
-        return self._keys is not None and (self._refresh_at is None or time.monotonic() < self._refresh_at)
+        return self._keys is not None and time.monotonic() < self._refresh_at
 
     def _fetch(self) -> None:
         try:
@@ -77,8 +80,7 @@ class JwksCache:
                 raise JwksUnavailable(f"fetching the JWKS from {self.url} failed: {error}") from error
             return
         self._keys = keys
-        interval = refresh_interval(response.headers)
-        self._refresh_at = None if interval is None else time.monotonic() + interval
+        self._refresh_at = time.monotonic() + refresh_interval(response.headers)
 
 
 def _supported(key: dict) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from phenom_stack.double.errors import HasuraError
+from phenom_stack.double.metadata_commands import handle_command, handles
 from phenom_stack.double.state import EMPTY_METADATA
 
 SUCCESS = {"message": "success"}
@@ -72,6 +73,8 @@ def handle_metadata(engine, body) -> dict | list:
     if body["type"] == "bulk":
         return [handle_metadata(engine, item) for item in body.get("args") or []]
     command = COMMANDS.get(body["type"])
+    if command is None and handles(body["type"]):
+        return handle_command(engine, body)
     if command is None:
         raise HasuraError(
             "not-supported", f"the engine double does not support the metadata command {body['type']!r}", "$.type"

@@ -51,6 +51,37 @@ class TrackedTable:
         return (self.table.schema, self.table.name)
 
 
+def _underscored(key: str) -> str:
+    return "_" + key[1:] if key.startswith("$") else key
+
+
+def normalize_bool_exp(expression):
+    """A permission's boolean expression in its one canonical form.
+
+    Hasura also accepts `$`-prefixed operators (`$or`, `$has_key`, `$cgt`) and a bare value for `_eq`
+    (`id: X-Hasura-User-Id`); they are rewritten to `_or`, `_has_key`, `{_eq: ...}`.
+    """
+    if not isinstance(expression, dict):
+        return expression
+    normalized = {}
+    for raw_key, value in expression.items():
+        key = _underscored(raw_key)
+        if key in ("_and", "_or"):
+            value = [normalize_bool_exp(item) for item in value or []]
+        elif key == "_not":
+            value = normalize_bool_exp(value)
+        elif key == "_exists":
+            value = {**value, "_where": normalize_bool_exp(value.get("_where") or {})}
+        elif not isinstance(value, dict):
+            value = {"_eq": value}
+        elif value and all(name.startswith(("_", "$")) and _underscored(name) not in BOOL_OPERATORS for name in value):
+            value = {_underscored(name): item for name, item in value.items()}
+        else:
+            value = normalize_bool_exp(value)
+        normalized[key] = value
+    return normalized
+
+
 def _table_key(value) -> tuple[str, str]:
     if isinstance(value, str):
         return ("public", value)
@@ -186,8 +217,8 @@ class TableResolver:
             for column in columns:
                 if column not in table.columns:
                     raise ValueError(f'column "{column}" not found in table "{table.name}"')
-        filter_exp = spec.get("filter") or {}
-        check_exp = spec.get("check") or {}
+        filter_exp = normalize_bool_exp(spec.get("filter") or {})
+        check_exp = normalize_bool_exp(spec.get("check") or {})
         for expression in (filter_exp, check_exp):
             self._check_bool_exp(tracked, expression)
         preset = spec.get("set") or {}

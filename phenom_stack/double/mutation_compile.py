@@ -123,6 +123,13 @@ def update_statement(ctx: SqlContext, access: TableAccess, kind: str, selected: 
         f"{quote_ident(c)} = {target}.{quote_ident(c)} + {_value(ctx, access, c, v)}"
         for c, v in (args.get("_inc") or {}).items()
     ]
+    if not assignments and any(operator in args for operator in ("_set", "_inc")):
+        # An empty `_set: {}` updates nothing: Hasura answers affected_rows 0 (null for _by_pk).
+        sql = (
+            f"WITH _m AS (SELECT * FROM {qualified(*access.tracked.key)} WHERE false) "
+            f"SELECT {mutation_output(ctx, access, selected, '_m', kind == 'update_by_pk')}::text, true"
+        )
+        return Statement(sql, ctx.params, "$")
     if not assignments:
         operators = ["_set"] + (
             ["_inc"]

@@ -17,12 +17,15 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from graphql.language import (
     SKIP,
+    ArgumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
+    IntValueNode,
     OperationDefinitionNode,
     OperationType,
+    StringValueNode,
     Visitor,
     visit,
 )
@@ -33,30 +36,48 @@ from phenom_stack.double.schema import RoleSchema
 DOCUMENT_CACHE_SIZE = 512
 # Hasura accepts unused fragments and variable definitions; it refuses only values for unused variables.
 VALIDATION_RULES = [rule for rule in specified_rules if rule not in (NoUnusedFragmentsRule, NoUnusedVariablesRule)]
-# graphql-core message -> Hasura message.
-_VALIDATION_MESSAGES = {
-    re.compile(pattern): template
-    for pattern, template in (
-        (r"Cannot query field '(\w+)' on type '(\w+)'", "field '{0}' not found in type: '{1}'"),
-        (r"Unknown argument '(\w+)' on field '\w+\.(\w+)'", "'{1}' has no argument named '{0}'"),
-        (
-            r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided",
-            "missing required field '{1}'",
-        ),
-        (r"Field '(\w+)' of type .* must have a selection of subfields", "missing selection set for '{0}'"),
-        (r"Field '(\w+)' must not have a selection since type", "unexpected subselection set for non-object field"),
-        (
-            r"Expected value of type '(\w+)' not to include unknown field '(\w+)'",
-            "field '{1}' not found in type: '{0}'",
-        ),
-        (
-            r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'",
-            "variable '{0}' is declared as '{1}', but used where '{2}' is expected",
-        ),
-    )
-}
-# Hasura message -> the path suffix after the field's path, where Hasura points deeper than the field.
-_PATH_SUFFIXES = {"missing required field '{1}'": ".args.{1}", "missing selection set for '{0}'": ".selectionSet"}
+# graphql-core message -> Hasura message, path suffix after the field's path.
+_VALIDATION_MESSAGES = (
+    (re.compile(r"Cannot query field '(\w+)' on type '(\w+)'"), "field '{0}' not found in type: '{1}'", ""),
+    (re.compile(r"Unknown argument '(\w+)' on field '\w+\.(\w+)'"), "'{1}' has no argument named '{0}'", ""),
+    (
+        re.compile(r"Argument '\w+\.(\w+)\((\w+):\)' of type .* is required, but it was not provided"),
+        "missing required field '{1}'",
+        ".args.{1}",
+    ),
+    (
+        re.compile(r"Field '(\w+)' of type .* must have a selection of subfields"),
+        "missing selection set for '{0}'",
+        ".selectionSet",
+    ),
+    (
+        re.compile(r"Field '(\w+)' must not have a selection since type"),
+        "unexpected subselection set for non-object field",
+        "",
+    ),
+    (
+        re.compile(r"Expected value of type '(\w+)' not to include unknown field '(\w+)'"),
+        "field '{1}' not found in type: '{0}'",
+        "",
+    ),
+    (re.compile(r"Unknown directive '@(\w+)'"), 'directive "{0}" is not defined in the schema', ""),
+    (
+        re.compile(r"The directive '@(\w+)' can only be used once at this location"),
+        "the following directives are used more than once: {0}",
+        "",
+    ),
+    (re.compile(r"Directive '@(\w+)' may not be used on (\w+)"), 'directive "{0}" is not allowed on a {1}', ""),
+    (
+        re.compile(r"Expected value of non-null type '(.+)' not to be None"),
+        "null value found for non-nullable type: {0}",
+        "",
+    ),
+    (
+        re.compile(r"Variable '\$(\w+)' of type '(.+)' used in position expecting type '(.+)'"),
+        "variable '{0}' is declared as '{1}', but used where '{2}' is expected",
+        "",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -96,14 +117,17 @@ def _node_paths(operation, fragments) -> dict[int, str]:
 
     def value(node, path: str) -> None:
         paths.setdefault(id(node), path)
-        for item in getattr(node, "values", None) or ():
-            value(item, path)
+        for index, item in enumerate(getattr(node, "values", None) or ()):
+            value(item, f"{path}[{index}]")
         for field in getattr(node, "fields", None) or ():
             paths.setdefault(id(field), f"{path}.{field.name.value}")
             value(field.value, f"{path}.{field.name.value}")
 
     def walk(selection_set, prefix: str, seen: tuple) -> None:
         for selection in selection_set.selections if selection_set else ():
+            for directive in selection.directives or ():
+                # Hasura reports a directive it refuses at the selection set that holds it.
+                paths.setdefault(id(directive), f"{prefix}.selectionSet")
             if isinstance(selection, FieldNode):
                 path = f"{prefix}.selectionSet.{selection.name.value}"
                 paths.setdefault(id(selection), path)
@@ -126,14 +150,56 @@ def _node_paths(operation, fragments) -> dict[int, str]:
     return paths
 
 
+def _fragment_cycle(operation, fragments) -> HasuraError | None:
+    """Hasura's error for a fragment spread inside itself: the path walks through the fragments by name."""
+
+    def walk(selection_set, path: str, stack: tuple) -> HasuraError | None:
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode) and selection.selection_set is not None:
+                found = walk(selection.selection_set, f"{path}.{selection.name.value}.selectionSet", stack)
+            elif isinstance(selection, InlineFragmentNode):
+                found = walk(selection.selection_set, path, stack)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value in fragments:
+                name = selection.name.value
+                if name in stack:
+                    via = ",".join(stack[stack.index(name) + 1 :] + (name,))
+                    return validation_failed(f'cannot spread fragment "{name}" within itself via {via}', path)
+                found = walk(fragments[name].selection_set, f"{path}.{name}.selectionSet", stack + (name,))
+            else:
+                found = None
+            if found is not None:
+                return found
+        return None
+
+    return walk(operation.selection_set, "$.selectionSet", ())
+
+
+def _integer_text(value: str) -> str:
+    """An integer literal as Haskell shows the Double Hasura parsed it into (2147483648 -> 2.147483648e9)."""
+    digits = value.lstrip("-")
+    significant = digits.rstrip("0") or "0"
+    mantissa = significant[0] + "." + (significant[1:] or "0")
+    return f"{'-' if value.startswith('-') else ''}{mantissa}e{len(digits) - 1}"
+
+
 def _hasura_validation_error(error: GraphQLError, paths: dict[int, str]) -> HasuraError:
     nodes = error.nodes or []
     field_path = next((paths[id(node)] for node in nodes if id(node) in paths), "$")
-    for pattern, template in _VALIDATION_MESSAGES.items():
+    argument = field_path.rsplit(".", 1)[-1]
+    if error.message.startswith("Int cannot represent non-integer value") and argument in ("limit", "offset"):
+        return validation_failed(f'expecting Integer value for "{argument}"', field_path)
+    overflow = re.match(r"Int cannot represent non 32-bit signed integer value: (-?\d+)$", error.message)
+    if overflow:
+        return HasuraError(
+            "parse-failed",
+            f"The value {_integer_text(overflow.group(1))} lies outside the bounds or is not an integer.  "
+            "Maybe it is a float, or is there integer overflow?",
+            field_path,
+        )
+    for pattern, template, suffix in _VALIDATION_MESSAGES:
         match = pattern.search(error.message)
         if match:
-            suffix = _PATH_SUFFIXES.get(template, "").format(*match.groups())
-            return validation_failed(template.format(*match.groups()), field_path + suffix)
+            return validation_failed(template.format(*match.groups()), field_path + suffix.format(*match.groups()))
     return validation_failed(error.message, field_path)
 
 
@@ -147,6 +213,16 @@ class _VariableUses(Visitor):
 
     def enter_variable(self, node, *_):
         self.names.add(node.name.value)
+
+
+class _StringOffsets(Visitor):
+    """Hasura reads `offset: "2"` as the integer 2 (offsets are big integers, which travel as strings)."""
+
+    def enter_argument(self, node, *_):
+        value = node.value
+        if node.name.value == "offset" and isinstance(value, StringValueNode) and re.fullmatch(r"\d+", value.value):
+            return ArgumentNode(name=node.name, value=IntValueNode(value=value.value, loc=value.loc), loc=node.loc)
+        return None
 
 
 def _used_variables(operation, fragments) -> set[str]:
@@ -168,7 +244,9 @@ def _variable_error(error: GraphQLError) -> HasuraError:
         r"Variable '\$(\w+)' has invalid value: Expected value of non-null type '(.+)' not to be None", error.message
     )
     if null:
-        return validation_failed(f'null value found for non-nullable type: "{null.group(2)}"')
+        return validation_failed(
+            f"null value found for non-nullable type: {null.group(2)}", f"$.variableValues.{null.group(1)}"
+        )
     return validation_failed(error.message)
 
 
@@ -177,7 +255,7 @@ def _parsed(query_text: str, role_schema: RoleSchema):
     cached = role_schema.documents.get(query_text)
     if cached is None:
         try:
-            document = parse(query_text)
+            document = visit(parse(query_text), _StringOffsets())
         except GraphQLSyntaxError:
             raise validation_failed("not a valid graphql query", "$.query") from None
         if len(role_schema.documents) >= DOCUMENT_CACHE_SIZE:
@@ -200,6 +278,10 @@ def prepare(body, role_schema: RoleSchema) -> Operation:
         raise HasuraError("unexpected-payload", "subscriptions are not supported over HTTP, use websockets instead")
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     if errors:
+        if any("within itself" in error.message for error in errors):
+            cycle = _fragment_cycle(operation, fragments)
+            if cycle is not None:
+                raise cycle
         raise _hasura_validation_error(errors[0], _node_paths(operation, fragments))
     provided = body.get("variables") or {}
     if not isinstance(provided, dict):

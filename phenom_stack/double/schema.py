@@ -62,7 +62,7 @@ def build_role_schema(state, role: str) -> RoleSchema:
         for kind in ("insert", "insert_one", "update", "update_by_pk", "delete", "delete_by_pk"):
             registry[(MUTATION_ROOT, names[kind])] = RootField(kind, table)
     for action in visible_actions(state.actions, role):
-        root_field = action_field(sdl, state.custom_types, action)
+        root_field = action_field(sdl, state.custom_types, action, access)
         (query if action.operation == "query" else mutation).append(root_field)
         registry[(QUERY_ROOT if action.operation == "query" else MUTATION_ROOT, action.name)] = RootField(
             "action", action=action

@@ -117,6 +117,8 @@ def object_type(sdl: SdlWriter, access: TableAccess, by_key: dict) -> None:
                 predicates = aggregate_bool_exp(sdl, remote, partial(comparison_type, sdl))
                 bool_fields.append(f"{rel.name}_aggregate: {predicates}")
         bool_fields.append(f"{rel.name}: {remote.type_name}_bool_exp")
+    # Hasura lists a type's fields by name, relationships among the columns.
+    fields.sort(key=lambda line: line.split(":")[0].split("(")[0])
     sdl.block("type", t, fields, f'columns and relationships of "{table.name}"')
     sdl.block(
         "input",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from phenom_stack.double.access import TableAccess
 from phenom_stack.double.boolexp import compile_bool_exp, join_condition
 from phenom_stack.double.collect import Selected, arguments, subfields
-from phenom_stack.double.errors import not_served, validation_failed
+from phenom_stack.double.errors import HasuraError, not_served, validation_failed
 from phenom_stack.double.naming import qualified, quote_ident, quote_literal
 from phenom_stack.double.sql_context import SqlContext
 
@@ -59,9 +59,17 @@ def order_terms(ctx: SqlContext, access: TableAccess, alias: str, order_by) -> l
     """(expression, direction, column or None) for each `<t>_order_by` entry, in order."""
     terms = []
     for item in order_by if isinstance(order_by, list) else [order_by]:
-        for key, value in item.items():
+        for key, value in (item or {}).items():
+            # A null direction or nested order_by is left out, as Hasura does.
+            if value is None:
+                continue
             if key in access.columns:
                 terms.append((f"{alias}.{quote_ident(key)}", DIRECTIONS[value], key))
+                continue
+            if access.relationship(key) is None and access.relationship(key.removesuffix("_aggregate")) is not None:
+                terms += _aggregate_order_terms(
+                    ctx, access, alias, access.relationship(key.removesuffix("_aggregate")), value
+                )
                 continue
             relationship = access.relationship(key)
             if relationship is None:
@@ -81,7 +89,31 @@ def order_terms(ctx: SqlContext, access: TableAccess, alias: str, order_by) -> l
     return terms
 
 
-def filtered_rows(ctx: SqlContext, access: TableAccess, alias: str, args: dict, join: str = "true"):
+def _aggregate_order_terms(ctx: SqlContext, access: TableAccess, alias: str, relationship, value: dict):
+    """Ordering by `<rel>_aggregate: {count: dir, max: {col: dir}, min: {...}}` of an array relationship."""
+    remote = ctx.role_schema.tables_by_key[relationship.remote]
+    wanted = [("count", None, value.get("count"))] + [
+        (operation, column, direction)
+        for operation, spec in value.items()
+        if operation != "count" and spec
+        for column, direction in spec.items()
+    ]
+    terms = []
+    for operation, column, direction in wanted:
+        if direction is None:
+            continue
+        remote_alias = ctx.alias()
+        expression = "count(*)" if column is None else f"{operation}({remote_alias}.{quote_ident(column)})"
+        where = (
+            f"{join_condition(relationship.mapping, alias, remote_alias)} AND "
+            f"{permission_filter(ctx, remote, remote_alias)}"
+        )
+        subquery = f"(SELECT {expression} FROM {qualified(*remote.tracked.key)} AS {remote_alias} WHERE {where})"
+        terms.append((subquery, DIRECTIONS[direction], None))
+    return terms
+
+
+def filtered_rows(ctx: SqlContext, access: TableAccess, alias: str, args: dict, join: str = "true", path: str = "$"):
     """(SQL of the rows matching `args` with their `_o<i>` ordering columns, the ordering terms)."""
     conditions = [
         join,
@@ -97,6 +129,9 @@ def filtered_rows(ctx: SqlContext, access: TableAccess, alias: str, args: dict, 
         if not terms:
             terms = [(f"{alias}.{quote_ident(column)}", "ASC NULLS LAST", column) for column in distinct]
         distinct_sql = "DISTINCT ON (" + ", ".join(f"{alias}.{quote_ident(c)}" for c in distinct) + ") "
+    for argument in ("limit", "offset"):
+        if isinstance(args.get(argument), int) and args[argument] < 0:
+            raise HasuraError("not-supported", "unexpected negative value", f"{path}.args.{argument}")
     limits = [value for value in (args.get("limit"), access.select.limit) if value is not None]
     order_columns = "".join(f", {expression} AS _o{index}" for index, (expression, _, _) in enumerate(terms))
     rows = (
@@ -117,10 +152,19 @@ def _aggregate_order(rows: str, terms) -> str:
 
 
 def list_json(
-    ctx: SqlContext, access: TableAccess, alias: str, fields: list[Selected], args: dict, join: str = "true"
+    ctx: SqlContext,
+    access: TableAccess,
+    alias: str,
+    fields: list[Selected],
+    args: dict,
+    join: str = "true",
+    path: str = "$",
 ) -> str:
-    """A `json` array of the rows matching `args` (where, order_by, limit, offset, distinct_on)."""
-    inner, terms = filtered_rows(ctx, access, alias, args, join)
+    """A `json` array of the rows matching `args` (where, order_by, limit, offset, distinct_on).
+
+    `path` names the field in errors about its arguments (Hasura's `$.selectionSet.<field>`).
+    """
+    inner, terms = filtered_rows(ctx, access, alias, args, join, path)
     rows = ctx.alias()
     return (
         f"(SELECT coalesce(json_agg({row_json(ctx, access, rows, fields)}{_aggregate_order(rows, terms)}), "
@@ -129,10 +173,10 @@ def list_json(
 
 
 def aggregate_json(
-    ctx: SqlContext, access: TableAccess, alias: str, selected: Selected, args: dict, join: str = "true"
+    ctx: SqlContext, access: TableAccess, alias: str, selected: Selected, args: dict, join: str = "true", path="$"
 ) -> str:
     """A `<t>_aggregate` object (aggregate and nodes) over the rows matching `args`."""
-    inner, terms = filtered_rows(ctx, access, alias, args, join)
+    inner, terms = filtered_rows(ctx, access, alias, args, join, path)
     rows, t = ctx.alias(), access.type_name
     columns = []
     for field in subfields(ctx.walk, selected, f"{t}_aggregate"):
@@ -195,6 +239,7 @@ def root_select(ctx: SqlContext, access: TableAccess, kind: str, selected: Selec
     fields = [] if kind == "select_aggregate" else subfields(ctx.walk, selected, access.type_name)
     if kind == "select_by_pk":
         return by_pk_json(ctx, access, fields, args)
+    path = f"$.selectionSet.{selected.name}"
     if kind == "select_aggregate":
-        return aggregate_json(ctx, access, ctx.alias(), selected, args)
-    return list_json(ctx, access, ctx.alias(), fields, args)
+        return aggregate_json(ctx, access, ctx.alias(), selected, args, path=path)
+    return list_json(ctx, access, ctx.alias(), fields, args, path=path)

@@ -9,10 +9,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from phenom_stack.double.encoding import compact
 from phenom_stack.double.errors import HasuraError
 from phenom_stack.double.metadata_api import handle_metadata
+from phenom_stack.double.metadata_commands import handle_command
 from phenom_stack.double.run_sql import handle_run_sql
 
 LOGGER = logging.getLogger("phenom_stack.double")
 VERSION = {"version": "v2.48.5-ce"}
+# /v1alpha1/graphql is the older endpoint Hasura still serves: the same engine, but a request that fails as a
+# whole answers 400 instead of 200.
+LEGACY_GRAPHQL_PATH = "/v1alpha1/graphql"
+GRAPHQL_PATHS = ("/v1/graphql", LEGACY_GRAPHQL_PATH)
 
 
 class EngineServer(ThreadingHTTPServer):
@@ -78,11 +83,11 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
         body = self._body()
         headers = list(self.headers.items())
         engine = self.server.engine
-        if path == "/v1/graphql":
-            response, cookies = engine.graphql(headers, body)
-            self._send(200, response, extra_headers=[("Set-Cookie", cookie) for cookie in cookies])
+        if path in GRAPHQL_PATHS:
+            status, response, cookies = engine.graphql(headers, body, legacy_status=path == LEGACY_GRAPHQL_PATH)
+            self._send(status, response, extra_headers=[("Set-Cookie", cookie) for cookie in cookies])
             return
-        handlers = {"/v1/metadata": handle_metadata, "/v2/query": handle_run_sql}
+        handlers = {"/v1/metadata": handle_metadata, "/v2/query": handle_run_sql, "/v1/query": handle_command}
         if path not in handlers:
             self._send(404, compact({"path": "$", "error": "resource does not exist", "code": "not-found"}))
             return

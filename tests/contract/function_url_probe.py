@@ -1,7 +1,7 @@
 """A handler that reports what its Lambda host handed it; test_stack_lambda_host.py runs it behind a host.
 
 The path of a Function URL request picks the reply: /raise raises, /string returns a string, /structured a
-structured response; anything else echoes the event, the environment's names and the context.
+structured response, /size the length of the body it got, /large?bytes=N a body of N bytes; anything else echoes the event, the environment's names and the context.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ def handler(event, context):
             "body": json.dumps({"message": "conflict"}),
             "cookies": ["probe=1; Path=/"],
         }
+    if path == "/size":
+        return {"body_length": len(event.get("body") or ""), "isBase64Encoded": event["isBase64Encoded"]}
+    if path == "/large":
+        return {"statusCode": 200, "body": "x" * int(event["queryStringParameters"]["bytes"])}
     if path == "/binary":
         return {
             "statusCode": 200,

@@ -34,6 +34,7 @@ REQUIRED_KEYS = {
     "media_bucket",
     "admin_secret",
     "users",
+    "aws_credentials",
 }
 URL_KEYS = ("graphql_url", "action_url", "aws_endpoint_url")
 # A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, on

@@ -1,6 +1,7 @@
 """The Lambda host behaves like AWS around a handler: Function URL requests become payload 2.0 events and results
 become the responses a Function URL sends; the Invoke API reports function errors like Lambda; and each function
-runs with exactly Terraform's variables plus what the runtime sets.
+runs with exactly Terraform's variables plus what the runtime sets. Both enforce Lambda's 6 MB payload quotas and
+read no more of an oversized body than the quota before refusing it.
 
 A probe handler (function_url_probe.py) stands in for the real Lambdas, so these checks do not depend on them.
 """
@@ -16,6 +17,7 @@ import pytest
 import requests
 
 from lambdas.registry import LAMBDAS, RUNTIME_ENVIRONMENT, LambdaFunction
+from phenom_stack.lambda_host import MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES
 from phenom_stack.lambda_processes import plan_lambda_hosts, runtime_environment, start_lambda_hosts
 
 pytestmark = pytest.mark.contract
@@ -178,3 +180,50 @@ def test_each_lambda_gets_what_its_config_reads(function, monkeypatch):
     assert set(given) - RUNTIME_VARIABLES == set(function.environment)
     assert RUNTIME_ENVIRONMENT | set(function.optional_environment) <= set(given)
     assert importlib.import_module(function.handler.rsplit(".", 2)[0] + ".config").load_config()
+
+
+# Lambda's payload quotas.
+_MEGABYTE = b"x" * (1024 * 1024)
+
+
+def _post(url: str, data, content_type: str = "text/plain") -> requests.Response:
+    return requests.post(url, data=data, headers={"content-type": content_type}, timeout=TIMEOUT_SECONDS)
+
+
+def test_a_body_within_the_quota_reaches_the_function(probe):
+    response = _post(probe.function_url + "size", b"x" * (5 * 1024 * 1024))
+    assert response.status_code == 200
+    assert response.json() == {"body_length": 5 * 1024 * 1024, "isBase64Encoded": False}
+
+
+def test_a_body_over_the_quota_is_413(probe):
+    response = _post(probe.function_url + "size", b"x" * (MAX_REQUEST_BYTES + 1))
+    assert response.status_code == 413
+    assert response.headers["x-amzn-errortype"] == "RequestEntityTooLargeException"
+
+
+def test_a_chunked_body_over_the_quota_is_413(probe):
+    chunks = (_MEGABYTE for _ in range(7))
+    assert _post(probe.function_url + "size", chunks).status_code == 413
+
+
+def test_a_binary_body_whose_base64_event_exceeds_the_quota_is_413(probe):
+    # 5 MB of bytes become about 6.7 MB of base64 in the event.
+    response = _post(probe.function_url + "size", b"\x00" * (5 * 1024 * 1024), "application/octet-stream")
+    assert response.status_code == 413
+
+
+def test_a_response_over_the_quota_is_a_bare_502(probe):
+    response = requests.get(probe.function_url + f"large?bytes={MAX_RESPONSE_BYTES + 1}", timeout=TIMEOUT_SECONDS)
+    assert (response.status_code, response.text) == (502, "Internal Server Error")
+
+
+def test_a_response_within_the_quota_is_sent(probe):
+    response = requests.get(probe.function_url + "large?bytes=4000000", timeout=TIMEOUT_SECONDS)
+    assert (response.status_code, len(response.content)) == (200, 4_000_000)
+
+
+def test_invoke_api_refuses_an_oversized_payload(probe):
+    response = _post(probe.invoke_url, json.dumps({"blob": "x" * MAX_REQUEST_BYTES}), "application/json")
+    assert response.status_code == 413
+    assert response.headers["x-amzn-errortype"] == "RequestEntityTooLargeException"

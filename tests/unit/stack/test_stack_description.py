@@ -27,6 +27,7 @@ STACK = LocalStack(
     started_in_seconds=1.25,
     start_timings={"postgres": 0.5},
     log_dir="/tmp/logs",
+    aws_credentials={"access_key_id": "key-id", "secret_access_key": "secret-key-value"},
 )
 
 
@@ -36,6 +37,7 @@ def test_json_line_round_trips_to_the_same_stack():
 
 def test_repr_hides_the_admin_secret_and_passwords():
     assert "admin-secret-value" not in repr(STACK) and "pw-one" not in repr(STACK)
+    assert "secret-key-value" not in repr(STACK)
 
 
 def test_stack_file_that_is_missing_says_how_to_start_a_stack(tmp_path):

@@ -6,9 +6,12 @@ import json
 import time
 
 import pytest
+import requests
 
-from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE
-from tests.kit.tokens import new_signing_key, signed_token
+from phenom_stack.double import HasuraDouble
+from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE, JWKS_PATH, jwt_config
+from tests.kit.loopback_http import LoopbackServer, Reply
+from tests.kit.tokens import jwks, new_signing_key, signed_token
 
 pytestmark = pytest.mark.contract
 
@@ -101,7 +104,7 @@ def test_claims_that_are_not_stringified_json(hasura_double, double_signing_key)
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({}, ("invalid-headers", "Missing Authorization header in JWT authentication mode")),
+        ({}, ("invalid-headers", "Missing 'Authorization' or 'Cookie' header in JWT authentication mode")),
         ({"Authorization": "Token abc"}, ("invalid-headers", "Malformed Authorization header")),
         ({"Authorization": "Bearer"}, ("invalid-headers", "Malformed Authorization header")),
         ({"x-hasura-admin-secret": "wrong"}, ("access-denied", "invalid x-hasura-admin-secret/x-hasura-access-key")),
@@ -142,3 +145,29 @@ def test_admin_secret_session_variables(hasura_double, action_handler):
     hasura_double.graphql("{ getPhenoms { id } }", headers=hasura_double.as_user("u-7"))
     assert action_handler.calls[0].body["session_variables"] == {"x-hasura-role": "user", "x-hasura-user-id": "u-7"}
     assert json.dumps(action_handler.calls[0].body).find(hasura_double.admin_secret) == -1
+
+
+ROTATION_TIMEOUT_SECONDS = 10.0
+
+
+def test_a_jwks_without_cache_headers_is_refetched_so_a_rotated_key_is_accepted(
+    double_database_url, double_signing_key, mint_token
+):
+    # GIVEN a JWKS that answers without Cache-Control or Expires (as moto's does), publishing the old key
+    rotated = new_signing_key("rotated-key")
+    published = [double_signing_key]
+    with LoopbackServer() as server:
+        server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(*published)))
+        with HasuraDouble(double_database_url, "rotation-secret", jwt_config(server.url + JWKS_PATH)) as double:
+            token = mint_token("u-rot", key=rotated)
+            query = {"query": "{ __typename }"}
+            first = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+            # WHEN the JWKS starts publishing the new key
+            published[:] = [rotated]
+            deadline = time.monotonic() + ROTATION_TIMEOUT_SECONDS
+            answer = first
+            while "errors" in answer and time.monotonic() < deadline:
+                answer = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+    # THEN the new key was unknown at first and is accepted once refetched (Hasura's one-second floor)
+    assert first["errors"][0]["extensions"]["code"] == "invalid-jwt"
+    assert answer == {"data": {"__typename": "query_root"}}

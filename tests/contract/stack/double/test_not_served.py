@@ -13,7 +13,6 @@ NOT_SERVED = {
         "{ affected_rows } }",
         "update_phenoms_many",
     ),
-    "order-by-aggregate": ("query { phenoms(order_by: {media_aggregate: {count: desc}}) { id } }", "media_aggregate"),
     "aggregate-predicate": (
         "query { phenoms(where: {media_aggregate: {count: {predicate: {_gt: 0}}}}) { id } }",
         "media_aggregate",
