@@ -1,10 +1,12 @@
 """Start the whole local stack in dependency order, timing each part; stop all of it on exit, also after a failure.
 
-Every listener's port is chosen first, so each part knows the others' URLs before any of them starts. Then, side
+Every listener's port is chosen first, so each part knows the others' URLs before any of them starts (in a docker
+stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
 by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
 hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
 action handler's host (its variables name the pool and client) starts in the background. The app secret follows
-once Postgres has a URL; then the engine (needs the JWKS and the Function URL), its database source, migrations and
+once Postgres has a URL; then the engine (the double in a process of its own, or the container; it needs the JWKS and
+the Function URL), its database source, migrations and
 metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda against the engine.
 """
 
@@ -27,13 +29,15 @@ from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, creat
 from phenom_stack.aws_clients import aws_client
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
+from phenom_stack.docker_host import host_access
 from phenom_stack.endpoints import LocalStack
 from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
 from phenom_stack.lambda_functions import ACTION_HANDLER, COGNITO_SYNC_USERS, COGNITO_TRIGGER, FUNCTIONS
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.moto_server import moto_url, start_moto_server
-from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
+from phenom_stack.ports import free_port
+from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
 # The pool's LambdaConfig, as Terraform wires the triggers in prod.
@@ -77,7 +81,10 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
-        postgres = ContainerPostgres() if kind == "docker" else EmbeddedPostgres()
+        # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
+        access = host_access() if kind == "docker" else None
+        also_listen = access.also_listen if access else ()
+        postgres = ContainerPostgres(access) if access else EmbeddedPostgres()
         cleanup.callback(postgres.stop)
         database = background.submit(clock.time, "postgres", postgres.start)
         cleanup.callback(_settle, database)
@@ -87,7 +94,9 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         hosted = plan_lambda_hosts(FUNCTIONS, workdir)
         # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
         wiring = {host.function.arn: host.invoke_url for host in hosted.values()}
-        moto = _in_background(background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, workdir)
+        moto = _in_background(
+            background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, also_listen, workdir
+        )
         deployment = {
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
             "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
@@ -101,6 +110,8 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             [host for host in hosted.values() if host.function is not ACTION_HANDLER],
             deployment,
             aws_endpoint_url,
+            # Only moto calls the trigger Lambdas, on loopback.
+            (),
         )
 
         # Made while moto starts: a client loads its service model, which takes a while and needs no server.
@@ -124,6 +135,7 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
                 "COGNITO_APP_CLIENT_ID": pool.client_id,
             },
             aws_endpoint_url,
+            also_listen,
         )
 
         database_url = database.result()
@@ -142,6 +154,8 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             kind,
             EngineConfig(database_url, admin_secret, jwt_config, action_url),
             engine_port,
+            workdir,
+            access,
         )
         cleanup.callback(engine.stop)
         metadata = metadata_json(HASURA_PROJECT_DIR)

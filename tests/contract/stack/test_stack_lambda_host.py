@@ -55,7 +55,7 @@ def probe(tmp_path_factory):
     """The probe handler behind a Lambda host with a Function URL."""
     with ExitStack() as cleanup:
         host = plan_lambda_hosts((PROBE,), tmp_path_factory.mktemp("probe-host"))[PROBE.name]
-        start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, cleanup)
+        start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, (), cleanup)
         yield host
 
 
