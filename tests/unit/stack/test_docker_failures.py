@@ -1,5 +1,6 @@
 """Docker failures reach `phenom-stack up` as a StackError (one message with a hint, as on the hermetic path), made
-where they arise: the engine unreachable, an image pull refused, Postgres never ready, the engine failing a step."""
+where they arise: the engine unreachable, an image pull refused, testcontainers' reaper or Postgres never ready, the
+engine failing a step."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ import docker.errors
 import pytest
 import testcontainers.community.postgres
 import testcontainers.core.container
+from testcontainers.core.config import testcontainers_config
+from testcontainers.core.container import Reaper
 
 from phenom_stack import cli, docker_engine, postgres
-from phenom_stack.containers import pull_if_missing
+from phenom_stack.containers import pull_if_missing, start_reaper
 from phenom_stack.docker_host import host_access_for
 from phenom_stack.errors import DockerError, ImagePullError, StackError, StackStartError
 from phenom_stack.hasura_container import HasuraContainer
@@ -72,11 +75,35 @@ def test_unreachable_engine_is_a_docker_error_with_a_hint(monkeypatch):
         pull_if_missing(IMAGE)
 
 
+@pytest.mark.parametrize(
+    "failure",
+    [TimeoutError("Container did not emit logs containing .* Started!"), ConnectionRefusedError(111, "refused")],
+    ids=["never-started", "unreachable"],
+)
+def test_reaper_failure_is_told_apart_from_the_container_s(monkeypatch, failure):
+    # GIVEN testcontainers' Ryuk that never comes up (as on a rootless engine whose socket it cannot mount)
+    monkeypatch.setattr(testcontainers_config, "ryuk_disabled", False)
+
+    def reaper_that_fails():
+        raise failure
+
+    monkeypatch.setattr(Reaper, "get_instance", staticmethod(reaper_that_fails))
+    # THEN the error names Ryuk, not Postgres or Hasura, and what to set
+    with pytest.raises(DockerError, match=r"starting testcontainers' Ryuk failed: .*Hint: .*TESTCONTAINERS_RYUK"):
+        start_reaper()
+
+
+def test_reaper_disabled_is_not_started(monkeypatch):
+    monkeypatch.setattr(testcontainers_config, "ryuk_disabled", True)
+    monkeypatch.setattr(Reaper, "get_instance", staticmethod(lambda: pytest.fail("Ryuk started although disabled")))
+    start_reaper()
+
+
 def test_postgres_readiness_timeout_is_a_start_error_with_a_hint(monkeypatch):
     # GIVEN a Postgres container that never accepts queries (testcontainers gives up with TimeoutError)
     recording = recording_container_class(TimeoutError("Command execution did not succeed within 120.000 seconds"))
     monkeypatch.setattr(testcontainers.community.postgres, "PostgresContainer", recording)
-    monkeypatch.setattr(postgres, "pull_if_missing", lambda image: None)
+    monkeypatch.setattr(postgres, "prepare_to_run", lambda image: None)
     provider = postgres.ContainerPostgres(ACCESS)
     # WHEN it starts, THEN the error says which part, what testcontainers saw, and what to do
     with pytest.raises(StackStartError, match=r"(?s)Postgres \(postgres:17.4\) did not accept queries.*120.000.*Hint"):
@@ -97,8 +124,8 @@ def test_postgres_readiness_timeout_is_a_start_error_with_a_hint(monkeypatch):
 def test_engine_failing_to_start_a_container_is_a_docker_error(monkeypatch, provider, container_module, class_name):
     recording = recording_container_class(docker.errors.APIError("driver failed programming external connectivity"))
     monkeypatch.setattr(container_module, class_name, recording)
-    monkeypatch.setattr("phenom_stack.postgres.pull_if_missing", lambda image: None)
-    monkeypatch.setattr("phenom_stack.hasura_container.pull_if_missing", lambda image: None)
+    monkeypatch.setattr("phenom_stack.postgres.prepare_to_run", lambda image: None)
+    monkeypatch.setattr("phenom_stack.hasura_container.prepare_to_run", lambda image: None)
     with pytest.raises(DockerError, match=r"starting the .* container \(.*\) failed: driver failed.*Hint"):
         provider().start()
 
