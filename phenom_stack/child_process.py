@@ -30,6 +30,8 @@ STOP_TIMEOUT_SECONDS = 5.0
 READY_PREFIX = "READY "
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 LOOPBACK = "127.0.0.1"
+# How often a serving thread checks for shutdown (socketserver's default is 0.5 s): the stack waits for it on stop.
+POLL_INTERVAL_SECONDS = 0.05
 
 
 class Server(Protocol):
@@ -37,7 +39,7 @@ class Server(Protocol):
 
     server_port: int
 
-    def serve_forever(self) -> None: ...
+    def serve_forever(self, poll_interval: float = ...) -> None: ...
 
     def shutdown(self) -> None: ...
 
@@ -131,7 +133,9 @@ def bind_servers(port: int, also_listen: Sequence[str], make_server: Callable[[s
 @contextmanager
 def serving(servers: Sequence[Server], name: str) -> Iterator[None]:
     """Serve each server on a thread of its own; on exit shut them all down and close their sockets."""
-    threads = [threading.Thread(target=server.serve_forever, name=name) for server in servers]
+    threads = [
+        threading.Thread(target=server.serve_forever, args=(POLL_INTERVAL_SECONDS,), name=name) for server in servers
+    ]
     for thread in threads:
         thread.start()
     try:
