@@ -4,8 +4,8 @@
 
 Each run spawns the command, stops the clock when the JSON line arrives (everything is then ready to serve), and
 stops the stack with SIGTERM. The stack reports the seconds each part of its start took (`start_timings` in the JSON
-line); Postgres, moto and the Lambda hosts start in the background, so their parts overlap the others and the shares add
-up to more than 100%. "interpreter and imports" is what the whole process took beyond the stack's own clock.
+line); Postgres, moto, the Lambda hosts and the engine start in the background, so their parts overlap the others
+and the shares add up to more than 100%. "interpreter and imports" is what the whole process took beyond the stack's own clock.
 The last line is the median time to ready.
 """
 
@@ -18,7 +18,7 @@ from stack_process import STACK_COMMAND, start_stack
 from timing import median, runs_option
 
 # Parts phenom_stack/stack.py starts on a background thread while the foreground goes on.
-BACKGROUND_PARTS = ("postgres", "moto", "trigger_hosts", "action_host")
+BACKGROUND_PARTS = ("postgres", "moto", "trigger_hosts", "action_host", "hasura")
 
 
 def main() -> None:

@@ -2,20 +2,25 @@
 
 Each runs `python -m <module>` from the repo root in a session (process group) of its own, so stopping it also stops
 whatever it spawned, with stderr in a log file. Once it serves, it prints `READY <port>` on stdout (announce_ready)
-and from then on writes only to the log; the parent waits for that line (wait_ready) with a deadline.
+and from then on writes only to the log; the parent waits for that line (wait_ready) with a deadline. A child that
+serves from threads blocks the stop signals first (block_stop_signals) and ends with serve_until_stopped, so SIGTERM
+and SIGINT shut it down in order and it exits 0.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import selectors
 import signal
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Mapping
-from contextlib import ExitStack
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from phenom_stack.errors import StackStartError
 
@@ -23,6 +28,25 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 READY_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 5.0
 READY_PREFIX = "READY "
+STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
+LOOPBACK = "127.0.0.1"
+# How often a serving thread checks for shutdown (socketserver's default is 0.5 s): the stack waits for it on stop.
+POLL_INTERVAL_SECONDS = 0.05
+
+
+class Server(Protocol):
+    """What a child serves with (werkzeug's servers are socketservers)."""
+
+    server_port: int
+
+    def serve_forever(self, poll_interval: float = ...) -> None: ...
+
+    def shutdown(self) -> None: ...
+
+    def server_close(self) -> None: ...
+
+
+S = TypeVar("S", bound=Server)
 
 
 def start_child(
@@ -69,6 +93,58 @@ def announce_ready(port: int) -> None:
     # The parent closes the readiness pipe after this line; a later print (a handler's, say) goes to the log
     # instead of failing on the closed pipe.
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+
+def block_stop_signals() -> None:
+    """In the child, before any thread starts: every thread inherits the mask, so SIGTERM and SIGINT wait for
+    serve_until_stopped instead of killing the process wherever it is."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+
+
+def serve_until_stopped(port: int) -> None:
+    """In the child, once it serves on port: announce it, then return when SIGTERM or SIGINT arrives."""
+    announce_ready(port)
+    signal.sigwait(STOP_SIGNALS)
+
+
+def add_also_listen_argument(parser: argparse.ArgumentParser) -> None:
+    """The child's --also-listen ADDRESS (repeatable): where else it serves, at the port it serves on loopback."""
+    parser.add_argument(
+        "--also-listen",
+        action="append",
+        default=[],
+        metavar="ADDRESS",
+        help="a further address of this host to serve on, at the same port as on 127.0.0.1",
+    )
+
+
+def also_listen_arguments(addresses: Iterable[str]) -> list[str]:
+    """The --also-listen arguments of a child that must also serve on these addresses."""
+    return [argument for address in addresses for argument in ("--also-listen", address)]
+
+
+def bind_servers(port: int, also_listen: Sequence[str], make_server: Callable[[str, int], S]) -> list[S]:
+    """make_server(address, port) on 127.0.0.1:port (0 picks a free port), then on each further address at that same
+    port, so a caller's URL differs only in its host (a container's host.docker.internal, phenom_stack.docker_host)."""
+    first = make_server(LOOPBACK, port)
+    return [first, *(make_server(address, first.server_port) for address in also_listen)]
+
+
+@contextmanager
+def serving(servers: Sequence[Server], name: str) -> Iterator[None]:
+    """Serve each server on a thread of its own; on exit shut them all down and close their sockets."""
+    threads = [
+        threading.Thread(target=server.serve_forever, args=(POLL_INTERVAL_SECONDS,), name=name) for server in servers
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        yield
+    finally:
+        for server, thread in zip(servers, threads, strict=True):
+            server.shutdown()
+            thread.join()
+            server.server_close()
 
 
 def stop_process_group(process: subprocess.Popen) -> None:

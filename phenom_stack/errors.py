@@ -1,4 +1,5 @@
-"""Errors raised while starting or using the local stack."""
+"""Errors raised while starting or using the local stack; `phenom-stack up` prints any of them as one message with
+a hint instead of a traceback."""
 
 
 class StackError(Exception):
@@ -11,3 +12,11 @@ class StackStartError(StackError):
 
 class DockerUnavailableError(StackError):
     """--stack docker was asked for but no Docker engine answers."""
+
+
+class DockerError(StackError):
+    """The Docker engine refused or failed a step of the docker stack; the message names the step and the answer."""
+
+
+class ImagePullError(DockerError):
+    """An image the docker stack runs is not on this machine and could not be pulled."""

@@ -1,4 +1,5 @@
-"""The GraphQL engine of the stack: real Hasura in a container (docker) or the engine double (hermetic).
+"""The GraphQL engine of the stack: real Hasura in a container (docker) or the engine double in a process of its own
+(hermetic), each on 127.0.0.1.
 
 Both get the same configuration, the environment the ECS task definition gives the graphql container, and both
 are fed the same way afterwards (migrations through /v2/query, metadata through /v1/metadata).
@@ -7,14 +8,27 @@ are fed the same way afterwards (migrations through /v2/query, metadata through 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from phenom_stack.docker_host import HostAccess
 
 
-class Engine(Protocol):
+class RunningEngine(Protocol):
     """A started engine: where it listens and how to stop it."""
 
     base_url: str
+
+    def stop(self) -> None: ...
+
+
+class StartableEngine(Protocol):
+    """An engine not started yet: start() returns its base URL once it answers; stop() also undoes a half start."""
+
+    def start(self) -> str: ...
 
     def stop(self) -> None: ...
 
@@ -56,28 +70,40 @@ class EngineConfig:
             "HASURA_GRAPHQL_ENABLE_TELEMETRY": "false",
         }
 
+    def with_urls(self, rewrite: Callable[[str], str]) -> EngineConfig:
+        """The same configuration with each URL the engine calls (database, JWKS, action handler) rewritten."""
+        return replace(
+            self,
+            database_url=rewrite(self.database_url),
+            jwt_secret_config={**self.jwt_secret_config, "jwk_url": rewrite(self.jwt_secret_config["jwk_url"])},
+            action_url=rewrite(self.action_url),
+        )
+
 
 @dataclass
 class _StartedEngine:
     base_url: str
-    _server: object = field(repr=False)
+    _server: StartableEngine = field(repr=False)
 
     def stop(self) -> None:
         self._server.stop()
 
 
-def start_engine(kind: str, config: EngineConfig, port: int) -> Engine:
-    """Start the engine of the given stack kind on 127.0.0.1:port and return it once it answers."""
+def start_engine(
+    kind: str, config: EngineConfig, port: int, log_dir: Path, access: HostAccess | None = None
+) -> RunningEngine:
+    """Start the engine of the given stack kind on 127.0.0.1:port and return it once it answers. The double logs to
+    log_dir; the container reaches the host as access says (asked of the engine when not given)."""
+    server: StartableEngine
     if kind == "docker":
+        from phenom_stack.docker_host import host_access
         from phenom_stack.hasura_container import HasuraContainer
 
-        server = HasuraContainer(port, config.environment())
+        server = HasuraContainer(port, config, access or host_access())
     else:
-        from phenom_stack.double import HasuraDouble
+        from phenom_stack.double_process import DoubleProcess
 
-        server = HasuraDouble(
-            config.database_url, config.admin_secret, config.jwt_secret_config, config.environment(), port=port
-        )
+        server = DoubleProcess(port, config.environment(), log_dir)
     try:
         return _StartedEngine(server.start(), server)
     except BaseException:

@@ -1,10 +1,13 @@
 """One Lambda function hosted on 127.0.0.1, in a process of its own with the environment the function gets in AWS.
 
     python -m phenom_stack.lambda_host lambdas.action_handler.handler.handler --name NAME [--function-url]
+        [--port N] [--also-listen ADDRESS ...]
 
 It imports the handler first (Lambda's init phase), then serves the Invoke API
 (POST /2015-03-31/functions/NAME/invocations) and, with --function-url, every other request as the function's
-Function URL. When it listens it prints `READY <port>` on stdout and from then on writes only to stderr.
+Function URL, on 127.0.0.1 (and at the same port on each --also-listen address, where a container reaches the host:
+phenom_stack.docker_host). When it listens it prints `READY <port>` on stdout and from then on writes only to stderr;
+it exits 0 on SIGTERM or SIGINT.
 """
 
 from __future__ import annotations
@@ -14,12 +17,19 @@ import importlib
 import json
 import sys
 import traceback
+from functools import partial
 
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from phenom_stack.child_process import announce_ready
+from phenom_stack.child_process import (
+    add_also_listen_argument,
+    bind_servers,
+    block_stop_signals,
+    serve_until_stopped,
+    serving,
+)
 from phenom_stack.function_url import LambdaContext, http_response, request_event, unhandled_error_response
 from phenom_stack.lambda_invoke import INVOKE_PATH
 from phenom_stack.names import lambda_arn
@@ -153,7 +163,8 @@ def _log_unhandled(request_id: str) -> None:
     print(f"[ERROR] unhandled exception in request {request_id}\n{traceback.format_exc()}", file=sys.stderr, flush=True)
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
+    block_stop_signals()
     parser = argparse.ArgumentParser(prog="python -m phenom_stack.lambda_host", description=__doc__.splitlines()[0])
     parser.add_argument("handler", help="handler string, e.g. lambdas.action_handler.handler.handler")
     parser.add_argument("--name", required=True, help="function name, as in the Invoke API path")
@@ -161,12 +172,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--timeout", type=float, default=30.0, help="function timeout in seconds")
     parser.add_argument("--memory", type=int, default=256, help="memory size in MB, reported to the handler")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1; 0 picks a free one")
+    add_also_listen_argument(parser)
     args = parser.parse_args(argv)
 
     host = LambdaHost(load_handler(args.handler), args.name, args.function_url, args.timeout, args.memory)
-    server = make_server("127.0.0.1", args.port, host, threaded=True)
-    announce_ready(server.server_port)
-    server.serve_forever()
+    servers = bind_servers(args.port, args.also_listen, partial(make_server, app=host, threaded=True))
+    with serving(servers, f"lambda-host-{args.name}"):
+        serve_until_stopped(servers[0].server_port)
+    return 0
 
 
 if __name__ == "__main__":

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from lambdas.registry import LambdaFunction
 from phenom_stack import names
-from phenom_stack.child_process import REPO_ROOT, start_child, wait_ready
+from phenom_stack.child_process import REPO_ROOT, also_listen_arguments, start_child, wait_ready
 from phenom_stack.lambda_invoke import invoke_url
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
-from phenom_stack.postgres import free_port
+from phenom_stack.ports import free_port
 
 
 @dataclass(frozen=True)
@@ -81,9 +81,11 @@ def start_lambda_hosts(
     hosts: Iterable[HostedFunction],
     deployment: Mapping[str, str],
     aws_endpoint_url: str,
+    also_listen: Sequence[str],
     cleanup: ExitStack,
 ) -> None:
-    """Start the planned hosts (all at once) and return once each listens on its port; cleanup stops them."""
+    """Start the planned hosts (all at once) and return once each listens on its port (and on that port of each
+    also_listen address); cleanup stops them."""
     started = []
     for host in hosts:
         function = host.function
@@ -97,6 +99,7 @@ def start_lambda_hosts(
             str(function.memory_mb),
             "--port",
             str(host.port),
+            *also_listen_arguments(also_listen),
         ]
         if function.function_url:
             arguments.append("--function-url")

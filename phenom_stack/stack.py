@@ -1,11 +1,13 @@
 """Start the whole local stack in dependency order, timing each part; stop all of it on exit, also after a failure.
 
-Every listener's port is chosen first, so each part knows the others' URLs before any of them starts. Then, side
+Every listener's port is chosen first, so each part knows the others' URLs before any of them starts (in a docker
+stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
 by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
 hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
-action handler's host (its variables name the pool and client) starts in the background. The app secret follows
-once Postgres has a URL; then the engine (needs the JWKS and the Function URL), its database source, migrations and
-metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda against the engine.
+action handler's host (its variables name the pool and client) and the engine (it needs the JWKS, the Function URL and
+Postgres's URL, planned with its port) start in the background; the app secret is written meanwhile. Once Postgres
+and the engine are up come the engine's database source, migrations and metadata through the engine's APIs; then the
+users, whose confirmation runs the sync Lambda against the engine.
 """
 
 from __future__ import annotations
@@ -27,13 +29,15 @@ from phenom_stack import names
 from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
-from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config, start_engine
+from phenom_stack.docker_host import HostAccess, host_access
+from phenom_stack.hasura_engine import EngineConfig, RunningEngine, jwt_secret_config, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.moto_clients import moto_client
 from phenom_stack.moto_server import DUMMY_CREDENTIALS, moto_url, start_moto_server
-from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres, free_port
+from phenom_stack.ports import free_port
+from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
 
@@ -68,22 +72,28 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
     with ExitStack() as cleanup:
         workdir = Path(tempfile.mkdtemp(prefix="phenom-stack-"))
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=4, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=5, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
-        postgres = ContainerPostgres() if kind == "docker" else EmbeddedPostgres()
+        # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
+        access = host_access() if kind == "docker" else None
+        also_listen = access.also_listen if access else ()
+        engine_port, moto_port, postgres_port = free_port(), free_port(), free_port()
+        postgres = ContainerPostgres(access, postgres_port) if access else EmbeddedPostgres(port=postgres_port)
         cleanup.callback(postgres.stop)
         database = background.submit(clock.time, "postgres", postgres.start)
         cleanup.callback(_settle, database)
+        database_url = postgres.url_at(postgres_port)
 
-        engine_port, moto_port = free_port(), free_port()
         aws_endpoint_url = moto_url(moto_port)
         hosted = plan_lambda_hosts(LAMBDAS, workdir)
         # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
         wiring = {host.arn: host.invoke_url for host in hosted.values()}
         # The pool's LambdaConfig, as Terraform wires the triggers in prod.
         triggers = {trigger: host.arn for host in hosted.values() for trigger in host.function.cognito_triggers}
-        moto = _in_background(background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, workdir)
+        moto = _in_background(
+            background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, also_listen, workdir
+        )
         deployment = {
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
             "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
@@ -97,6 +107,8 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             [host for host in hosted.values() if host.function is not ACTION_HANDLER],
             deployment,
             aws_endpoint_url,
+            # Only moto calls the trigger Lambdas, on loopback.
+            (),
         )
 
         # Made while moto starts: a client loads its service model, which takes a while and needs no server.
@@ -120,26 +132,33 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
                 "COGNITO_APP_CLIENT_ID": pool.client_id,
             },
             aws_endpoint_url,
+            also_listen,
         )
 
-        database_url = database.result()
         jwt_config = jwt_secret_config(
             f"{aws_endpoint_url}/{pool.user_pool_id}/.well-known/jwks.json",
             pool.client_id,
             names.cognito_issuer(pool.user_pool_id),
         )
         admin_secret = secrets.token_urlsafe(32)
-        clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
-
         action_url = hosted[ACTION_HANDLER].function_url
-        engine = clock.time(
+        engine_start = _in_background(
+            background,
+            cleanup,
+            clock,
             "hasura",
-            start_engine,
+            _start_engine,
             kind,
             EngineConfig(database_url, admin_secret, jwt_config, action_url),
             engine_port,
+            workdir,
+            access,
+            database,
         )
-        cleanup.callback(engine.stop)
+        clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
+
+        database.result()
+        engine = engine_start.result()
         metadata = metadata_json(HASURA_PROJECT_DIR)
         clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
@@ -185,6 +204,25 @@ def _in_background(
     future = background.submit(clock.time, part, start, *args, processes)
     cleanup.callback(_settle, future)
     return future
+
+
+def _start_engine(
+    kind: str,
+    config: EngineConfig,
+    port: int,
+    log_dir: Path,
+    access: HostAccess | None,
+    database: Future[str],
+    processes: ExitStack,
+) -> RunningEngine:
+    """Start the engine as soon as it can start, and have processes stop it: the double at once (it connects to the
+    database only when it is fed, and its interpreter's start then overlaps Postgres's), graphql-engine once Postgres
+    accepts queries (it connects to its metadata database as it starts)."""
+    if kind == "docker":
+        database.result()
+    engine = start_engine(kind, config, port, log_dir, access)
+    processes.callback(engine.stop)
+    return engine
 
 
 def _settle(future: Future) -> None:

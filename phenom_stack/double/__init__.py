@@ -7,7 +7,8 @@ It is a test tool driven only by the project's hasura/ metadata and the migrated
 
 `jwt_secret_config` is HASURA_GRAPHQL_JWT_SECRET as a dict; `env` is the engine's environment (handler
 `{{VAR}}` templates, header `value_from_env`, `from_env` database URLs). Apply migrations and metadata with
-phenom_stack.hasura_project, as for the real engine. `python -m phenom_stack.double` runs it standalone.
+phenom_stack.hasura_project, as for the real engine. The stack runs it in a process of its own,
+`python -m phenom_stack.double` (phenom_stack.double_process).
 
 `python -m phenom_stack.double.conformance DIR` replays test cases in Hasura's own YAML format against a fresh
 double; KNOWN_DIFFERENCES.md beside this file lists where it still answers differently and why.

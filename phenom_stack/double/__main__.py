@@ -1,24 +1,28 @@
-"""Run the engine double on its own, configured like the graphql container: `python -m phenom_stack.double`.
+"""The engine double in a process of its own, configured like the graphql container: `python -m phenom_stack.double`.
 
 Reads HASURA_GRAPHQL_ADMIN_SECRET, HASURA_GRAPHQL_JWT_SECRET, the database from HASURA_GRAPHQL_DATABASE_URL or
-PG_DATABASE_URL and the port from HASURA_GRAPHQL_SERVER_PORT (default 8080); prints the base URL, serves until
-SIGINT or SIGTERM. Apply migrations and metadata afterwards (phenom_stack.hasura_project).
+PG_DATABASE_URL and the port from HASURA_GRAPHQL_SERVER_PORT (default 8080, 0 picks a free one); the whole environment
+is the engine's (handler `{{VAR}}` templates, header `value_from_env`). It serves on 127.0.0.1, prints `READY <port>`
+on stdout once it listens, and exits 0 on SIGTERM or SIGINT. Apply migrations and metadata afterwards
+(phenom_stack.hasura_project). The stack starts it this way (phenom_stack.double_process), so the double never
+competes with its callers for one interpreter lock.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
-import signal
 import sys
-import threading
 
+from phenom_stack.child_process import block_stop_signals, serve_until_stopped
 from phenom_stack.double.double import HasuraDouble
 
 DEFAULT_PORT = "8080"
 
 
 def main() -> int:
+    block_stop_signals()
     env = dict(os.environ)
     database_url = env.get("HASURA_GRAPHQL_DATABASE_URL") or env.get("PG_DATABASE_URL")
     required = {
@@ -30,15 +34,12 @@ def main() -> int:
     if missing:
         print(f"hasura double: set {', '.join(missing)} (the graphql container's environment)", file=sys.stderr)
         return 2
+    # The double logs its own failures (a request it could not answer) as warnings and above; stderr is the log file.
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     jwt_config = json.loads(env["HASURA_GRAPHQL_JWT_SECRET"])
     port = int(env.get("HASURA_GRAPHQL_SERVER_PORT", DEFAULT_PORT))
-    double = HasuraDouble(database_url, env["HASURA_GRAPHQL_ADMIN_SECRET"], jwt_config, env, port=port)
-    stopped = threading.Event()
-    for signal_number in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signal_number, lambda *_: stopped.set())
-    print(double.start(), flush=True)
-    stopped.wait()
-    double.stop()
+    with HasuraDouble(database_url, env["HASURA_GRAPHQL_ADMIN_SECRET"], jwt_config, env, port=port) as double:
+        serve_until_stopped(double.port)
     return 0
 
 

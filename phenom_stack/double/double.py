@@ -1,10 +1,14 @@
-"""`HasuraDouble`: the engine double on a loopback port, in a background thread."""
+"""`HasuraDouble`: the engine double on a loopback port, in a background thread of the process that runs it.
+
+The stack and the double's tests run it in a process of its own (`python -m phenom_stack.double`, started by
+phenom_stack.double_process), so its request handling never competes with theirs for one interpreter lock.
+"""
 
 from __future__ import annotations
 
 import threading
 
-from phenom_stack.double.engine import Engine
+from phenom_stack.double.engine import DoubleEngine
 from phenom_stack.double.server import EngineServer
 
 LOOPBACK = "127.0.0.1"
@@ -32,7 +36,7 @@ class HasuraDouble:
         env: dict[str, str] | None = None,
         port: int = 0,
     ) -> None:
-        self._engine = Engine(database_url, admin_secret, jwt_secret_config, env or {})
+        self._engine = DoubleEngine(database_url, admin_secret, jwt_secret_config, env or {})
         self._port = port
         self._server: EngineServer | None = None
         self._thread: threading.Thread | None = None
@@ -41,12 +45,16 @@ class HasuraDouble:
         return f"HasuraDouble(url={self.url if self._server else None!r})"
 
     @property
-    def url(self) -> str:
-        """Base URL, e.g. http://127.0.0.1:50123 (append /v1/graphql, /v1/metadata, /v2/query)."""
+    def port(self) -> int:
+        """The port it listens on (the one asked for, or the one picked for port 0)."""
         if self._server is None:
             raise HasuraDoubleError("the engine double is not running: call start() first")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._server.server_address[1]
+
+    @property
+    def url(self) -> str:
+        """Base URL, e.g. http://127.0.0.1:50123 (append /v1/graphql, /v1/metadata, /v2/query)."""
+        return f"http://{LOOPBACK}:{self.port}"
 
     def start(self) -> str:
         """Listen on loopback and serve in a daemon thread; return the base URL."""

@@ -18,7 +18,7 @@ from phenom_stack.double.state import EMPTY_METADATA, EngineState, build_state, 
 LOGGER = logging.getLogger("phenom_stack.double")
 
 
-class Engine:
+class DoubleEngine:
     """Holds the schema cache and answers /v1/graphql, /v1/metadata and /v2/query requests."""
 
     def __init__(self, database_url: str, admin_secret: str, jwt_secret_config: dict, env: dict[str, str]) -> None:

@@ -34,6 +34,8 @@ PROBE = LambdaFunction(
 PROBE_NAME = "phenom-local-function-url-probe"
 PROBE_DEPLOYMENT = {"APP_SECRETS_ID": "phenom-local-app-secrets"}
 PROBE_AWS_ENDPOINT = "http://127.0.0.1:9"
+# Another loopback address (all of 127/8 is loopback on Linux), standing in for the docker bridge's gateway.
+SECOND_ADDRESS = "127.0.0.2"
 # Variables the Lambda runtime (or the local stand-in for it) sets besides Terraform's.
 RUNTIME_VARIABLES = {
     "AWS_REGION",
@@ -56,10 +58,10 @@ RUNTIME_VARIABLES = {
 
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
-    """The probe handler behind a Lambda host with a Function URL."""
+    """The probe handler behind a Lambda host with a Function URL, also served on SECOND_ADDRESS."""
     with ExitStack() as cleanup:
         host = plan_lambda_hosts((PROBE,), tmp_path_factory.mktemp("probe-host"))[PROBE]
-        start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, cleanup)
+        start_lambda_hosts((host,), PROBE_DEPLOYMENT, PROBE_AWS_ENDPOINT, (SECOND_ADDRESS,), cleanup)
         yield host
 
 
@@ -69,6 +71,14 @@ def echo(probe, path: str = "/", **request) -> dict:
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def test_function_url_answers_at_the_same_port_on_each_address_asked_for(probe):
+    # As the docker stack's engine calls the action handler at the bridge's gateway while the tests use 127.0.0.1
+    for address in ("127.0.0.1", SECOND_ADDRESS):
+        response = requests.get(f"http://{address}:{probe.port}/via", timeout=TIMEOUT_SECONDS)
+        assert response.status_code == 200, response.text
+        assert response.json()["event"]["rawPath"] == "/via"
 
 
 def test_request_becomes_payload_2_0_event(probe):

@@ -1,7 +1,8 @@
-"""The stack's moto process (phenom_stack.moto_process) and what a start that fails half-way leaves behind.
+"""The stack's own processes (moto, the engine double) and what a start that fails half-way leaves behind.
 
-moto listens on 127.0.0.1 only, says READY with its port, refuses a malformed trigger wiring, and exits 0 on SIGTERM
-or SIGINT; a stack whose start fails after its processes are up stops every one of them and removes its files.
+moto and the double listen on 127.0.0.1 only (moto also on each --also-listen address, at the same port), say READY
+with their port, refuse a malformed configuration, and exit 0 on SIGTERM or SIGINT; a stack whose start fails after
+its processes are up stops every one of them and removes its files.
 """
 
 from __future__ import annotations
@@ -15,15 +16,19 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
+import requests
 
 from phenom_stack.child_process import REPO_ROOT, STOP_TIMEOUT_SECONDS, start_child, wait_ready
 from phenom_stack.errors import StackStartError
-from phenom_stack.postgres import free_port
+from phenom_stack.ports import free_port
 from tests.contract.stack_cli_process import descendants, running, traversable_tmpdir
 
 pytestmark = pytest.mark.contract
 
 LOOPBACK_HEX = "0100007F"
+# Another loopback address (all of 127/8 is loopback on Linux): where a test can ask for a second listener.
+SECOND_LOOPBACK = "127.0.0.2"
+SECOND_LOOPBACK_HEX = "0200007F"
 TCP_LISTEN = "0A"
 # A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, on
 # purpose, and keeps it for later runs (phenom_stack/postgres.py).
@@ -56,17 +61,66 @@ def moto_process(tmp_path):
         )
 
 
+@pytest.fixture
+def double_process(tmp_path):
+    """A started engine double with no database behind it yet: (process, port it announced); stopped afterwards."""
+    environment = {
+        "PG_DATABASE_URL": "postgresql://postgres@127.0.0.1:9/none",
+        "HASURA_GRAPHQL_ADMIN_SECRET": "probe-admin-secret",
+        "HASURA_GRAPHQL_JWT_SECRET": '{"type": "RS256", "jwk_url": "http://127.0.0.1:9/jwks.json"}',
+        "HASURA_GRAPHQL_SERVER_PORT": "0",
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    with ExitStack() as cleanup:
+        log_path = tmp_path / "hasura-double.log"
+        process = start_child("phenom_stack.double", [], environment, log_path, cleanup)
+        yield process, wait_ready(process, log_path, "the engine double", "run `python -m phenom_stack.double`")
+
+
 def test_moto_listens_on_loopback_only(moto_process):
     _, port = moto_process
     assert listening_addresses(port) == {LOOPBACK_HEX}
 
 
+def test_double_listens_on_loopback_only_and_answers(double_process):
+    _, port = double_process
+    assert listening_addresses(port) == {LOOPBACK_HEX}
+    assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).text == "OK"
+
+
+def test_moto_also_listens_where_asked_at_the_same_port(tmp_path):
+    # GIVEN moto asked to serve on a second address too, as the docker stack asks it for the bridge's gateway
+    with ExitStack() as cleanup:
+        log_path = tmp_path / "moto.log"
+        arguments = ["--port", str(free_port()), "--also-listen", SECOND_LOOPBACK]
+        process = start_child("phenom_stack.moto_process", arguments, os.environ, log_path, cleanup)
+        port = wait_ready(process, log_path, "moto", "see moto.log")
+        # THEN it listens on both, at one port, and the same moto answers on each
+        assert listening_addresses(port) == {LOOPBACK_HEX, SECOND_LOOPBACK_HEX}
+        for address in ("127.0.0.1", SECOND_LOOPBACK):
+            assert requests.get(f"http://{address}:{port}/moto-api/config", timeout=5).ok
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_moto_exits_zero_on_stop_signal(moto_process, stop_signal):
-    process, port = moto_process
+@pytest.mark.parametrize("served", ["moto_process", "double_process"])
+def test_process_exits_zero_on_stop_signal(served, stop_signal, request):
+    process, port = request.getfixturevalue(served)
     process.send_signal(stop_signal)
     assert process.wait(timeout=STOP_TIMEOUT_SECONDS) == 0
     assert listening_addresses(port) == set()
+
+
+def test_double_without_its_configuration_names_what_to_set():
+    result = subprocess.run(
+        [sys.executable, "-m", "phenom_stack.double"],
+        cwd=REPO_ROOT,
+        env={"PATH": os.defpath, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=STOP_TIMEOUT_SECONDS * 4,
+    )
+    assert result.returncode == 2
+    assert "HASURA_GRAPHQL_ADMIN_SECRET" in result.stderr
 
 
 def test_moto_refuses_a_malformed_trigger_wiring():
@@ -99,6 +153,8 @@ def test_start_failing_half_way_leaves_no_process_and_no_file(monkeypatch):
         with pytest.raises(StackStartError, match="probe"), stack.run_local_stack("hermetic"):
             pass
         # THEN none of the processes it started is left, and neither is any of its files
-        assert len(started_by_then - before) >= len(("postgres", "moto", "cognito trigger", "cognito sync users"))
+        assert len(started_by_then - before) >= len(
+            ("postgres", "moto", "engine double", "cognito trigger", "cognito sync users")
+        )
         assert {pid for pid in descendants(os.getpid()) if running(pid)} - before == set()
         assert [path.name for path in tmpdir.iterdir() if not path.name.startswith(KEPT_CACHE_PREFIX)] == []

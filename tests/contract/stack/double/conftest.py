@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from phenom_stack.double import HasuraDouble
+from phenom_stack.double_process import DoubleProcess
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json
 from phenom_stack.postgres import EmbeddedPostgres
 from tests.contract.stack.double.double_endpoints import DoubleEndpoints
@@ -64,23 +64,31 @@ def action_handler(action_handler_server: ScriptedActionHandler) -> Iterator[Scr
 
 
 @pytest.fixture(scope="session")
-def start_double(double_database_url: str, double_jwks_url: str, action_handler_server: ScriptedActionHandler):
-    """Start a double on the test database; the caller stops it (env overrides merge into the defaults)."""
+def start_double(
+    double_database_url: str, double_jwks_url: str, action_handler_server: ScriptedActionHandler, tmp_path_factory
+):
+    """Start a double in a process of its own, as the stack does, on the test database; the caller stops it (env
+    overrides merge into the engine's environment)."""
 
-    def start(env: dict[str, str] | None = None) -> tuple[HasuraDouble, DoubleEndpoints]:
+    def start(env: dict[str, str] | None = None) -> tuple[DoubleProcess, DoubleEndpoints]:
         secret = uuid.uuid4().hex
         config = jwt_config(double_jwks_url)
-        double = HasuraDouble(
-            double_database_url,
-            secret,
-            config,
+        double = DoubleProcess(
+            0,
             {
+                "HASURA_GRAPHQL_ADMIN_SECRET": secret,
+                "HASURA_GRAPHQL_JWT_SECRET": json.dumps(config),
                 "PG_DATABASE_URL": double_database_url,
                 "HASURA_ACTION_PHENOM_URL": action_handler_server.url,
                 **(env or {}),
             },
+            tmp_path_factory.mktemp("hasura-double"),
         )
-        return double, DoubleEndpoints(double.start(), secret, config)
+        try:
+            return double, DoubleEndpoints(double.start(), secret, config)
+        except BaseException:
+            double.stop()
+            raise
 
     return start
 
