@@ -23,7 +23,7 @@ import re
 from stack_process import running_stack
 from timing import BENCH_DIR, PYTHON, child_env, interleave, median, ratio, runs_option, timed_process
 
-from phenom_client.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
+from phenom_stack.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
 SMOKE = ("-m", "smoke", "--env", "local")
 ROUNDTRIP_TEST = "tests/smoke/test_roundtrip.py"

@@ -11,8 +11,8 @@ import requests
 from phenom_infra.facts import hasura_image
 from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HOST_NAME, LOOPBACK, HostAccess, container_url
+from phenom_stack.engine_config import EngineConfig
 from phenom_stack.errors import StackStartError
-from phenom_stack.hasura_engine import EngineConfig
 
 READY_TIMEOUT_SECONDS = 120.0
 # The engine's port inside its container (graphql-engine's default).

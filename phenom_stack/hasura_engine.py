@@ -7,14 +7,13 @@ are fed the same way afterwards (migrations through /v2/query, metadata through 
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from phenom_stack.docker_host import HostAccess
+    from phenom_stack.engine_config import EngineConfig
 
 
 class RunningEngine(Protocol):
@@ -31,53 +30,6 @@ class StartableEngine(Protocol):
     def start(self) -> str: ...
 
     def stop(self) -> None: ...
-
-
-CLAIMS_NAMESPACE = "https://hasura.io/jwt/claims"
-
-
-def jwt_secret_config(jwks_url: str, client_id: str, issuer: str) -> dict:
-    """HASURA_GRAPHQL_JWT_SECRET as Terraform sets it: RS256 via the pool's JWKS, stringified claims (Cognito V1)."""
-    return {
-        "type": "RS256",
-        "jwk_url": jwks_url,
-        "claims_namespace": CLAIMS_NAMESPACE,
-        "claims_format": "stringified_json",
-        "audience": client_id,
-        "issuer": issuer,
-    }
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    """What the graphql container is configured with in Terraform, valued for the local stack."""
-
-    database_url: str = field(repr=False)
-    admin_secret: str = field(repr=False)
-    jwt_secret_config: dict
-    action_url: str
-
-    def environment(self) -> dict[str, str]:
-        """The container's environment (HASURA_GRAPHQL_UNAUTHORIZED_ROLE stays unset, as in prod)."""
-        return {
-            "HASURA_GRAPHQL_ADMIN_SECRET": self.admin_secret,
-            "HASURA_GRAPHQL_JWT_SECRET": json.dumps(self.jwt_secret_config),
-            "HASURA_GRAPHQL_METADATA_DATABASE_URL": self.database_url,
-            "PG_DATABASE_URL": self.database_url,
-            "HASURA_ACTION_PHENOM_URL": self.action_url,
-            "HASURA_GRAPHQL_ENABLE_CONSOLE": "false",
-            # A local run has nothing to report to Hasura's telemetry endpoint.
-            "HASURA_GRAPHQL_ENABLE_TELEMETRY": "false",
-        }
-
-    def with_urls(self, rewrite: Callable[[str], str]) -> EngineConfig:
-        """The same configuration with each URL the engine calls (database, JWKS, action handler) rewritten."""
-        return replace(
-            self,
-            database_url=rewrite(self.database_url),
-            jwt_secret_config={**self.jwt_secret_config, "jwk_url": rewrite(self.jwt_secret_config["jwk_url"])},
-            action_url=rewrite(self.action_url),
-        )
 
 
 @dataclass

@@ -30,7 +30,8 @@ from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, creat
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
 from phenom_stack.docker_host import HostAccess, host_access
-from phenom_stack.hasura_engine import EngineConfig, RunningEngine, jwt_secret_config, start_engine
+from phenom_stack.engine_config import EngineConfig, jwt_secret_config
+from phenom_stack.hasura_engine import RunningEngine, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
 from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.local_stack import LocalStack

@@ -7,7 +7,8 @@ import subprocess
 
 import pytest
 
-from phenom_client.newman import (
+from phenom_client.redaction import redact
+from phenom_stack.newman import (
     COLLECTION,
     NEWMAN_MISSING,
     REPO_ROOT,
@@ -15,7 +16,6 @@ from phenom_client.newman import (
     newman_command,
     write_environment,
 )
-from phenom_client.redaction import redact
 
 pytestmark = pytest.mark.contract
 

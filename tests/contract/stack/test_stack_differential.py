@@ -15,7 +15,8 @@ import pytest
 import requests
 
 from phenom_client.api_schema import INTROSPECTION_QUERY, compare, schema_from_introspection
-from phenom_stack.hasura_engine import EngineConfig, start_engine
+from phenom_stack.engine_config import EngineConfig
+from phenom_stack.hasura_engine import start_engine
 from phenom_stack.hasura_project import apply_metadata, metadata_json
 from phenom_stack.ports import free_port
 from phenom_stack.stack import HASURA_PROJECT_DIR

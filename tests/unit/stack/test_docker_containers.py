@@ -12,9 +12,9 @@ import testcontainers.core.container
 
 from phenom_stack import containers, docker_host, postgres
 from phenom_stack.docker_host import HostAccess, container_url, host_access, host_access_for
+from phenom_stack.engine_config import EngineConfig, jwt_secret_config
 from phenom_stack.errors import StackStartError
 from phenom_stack.hasura_container import HasuraContainer, hasura_container_options
-from phenom_stack.hasura_engine import EngineConfig, jwt_secret_config
 from tests.kit.loopback_http import LoopbackServer, Reply
 from tests.unit.stack.fake_docker import (
     DOCKER_DESKTOP_INFO,

@@ -14,9 +14,9 @@ from testcontainers.core.container import Reaper
 from phenom_stack import cli, docker_engine, postgres
 from phenom_stack.containers import pull_if_missing, start_reaper
 from phenom_stack.docker_host import host_access_for
+from phenom_stack.engine_config import EngineConfig
 from phenom_stack.errors import DockerError, ImagePullError, StackError, StackStartError
 from phenom_stack.hasura_container import HasuraContainer
-from phenom_stack.hasura_engine import EngineConfig
 from tests.unit.stack.fake_docker import (
     ROOTFUL_INFO,
     FakeDockerClient,
