@@ -209,6 +209,12 @@ def test_canary_keeps_both_reports_and_its_outcome_in_the_log_whatever_happened(
     assert "canary-report.json canary-junit.xml" in record["run"]
 
 
+def test_canary_uploads_both_reports_as_artifacts_whatever_happened():
+    upload = step_using(load("canary.yml"), "actions/upload-artifact")
+    assert upload["if"] == "always()"
+    assert upload["with"]["path"].split() == ["canary-report.json", "canary-junit.xml"]
+
+
 def test_the_prod_smoke_command_selects_the_round_trip_and_the_schema_drift_check():
     # What the canary's and the post-deploy smoke's `-m smoke --env prod` collects, asked of pytest itself.
     collected = subprocess.run(
