@@ -29,7 +29,7 @@ RUN_MARKER = "phenom-canary-run: "
 _SINCE = re.compile(r"<!-- phenom-canary failing-since: (?P<since>\S+) -->")
 
 
-class Action(str, Enum):
+class IssueAction(str, Enum):
     NONE = "none"
     OPEN = "open"
     UPDATE = "update"
@@ -49,7 +49,7 @@ class Run:
 class Decision:
     """What to do with the `canary` issue, and why (one line for the job summary)."""
 
-    action: Action
+    action: IssueAction
     reason: str
     failing_since: datetime | None = None
     outage: timedelta | None = None
@@ -83,22 +83,26 @@ def decide(
 ) -> Decision:
     """The rule. `previous`: earlier runs, newest first. `failing_since`: what the open issue says."""
     if current.outcome is Outcome.INFRA_ERROR:
-        return Decision(Action.NONE, "infra-error: the runner never reached the service; the issue is left as it is")
+        return Decision(
+            IssueAction.NONE, "infra-error: the runner never reached the service; the issue is left as it is"
+        )
     if current.outcome is Outcome.FAIL:
         streak = failing_streak(current, previous)
         since = failing_since or streak[-1].finished_at
         if issue_open:
-            return Decision(Action.UPDATE, "still failing: the open canary issue gets this run", since)
+            return Decision(IssueAction.UPDATE, "still failing: the open canary issue gets this run", since)
         if len(streak) >= 2:
-            return Decision(Action.OPEN, f"{len(streak)} failed runs in a row: the canary issue opens", since)
+            return Decision(IssueAction.OPEN, f"{len(streak)} failed runs in a row: the canary issue opens", since)
         return Decision(
-            Action.NONE, "first failed run: reported here only; the canary issue opens if the next run fails too"
+            IssueAction.NONE, "first failed run: reported here only; the canary issue opens if the next run fails too"
         )
     if issue_open:
         since = failing_since or _streak_start(previous)
         outage = None if since is None else current.finished_at - since
-        return Decision(Action.CLOSE, f"recovered ({current.outcome.value}): the canary issue closes", since, outage)
-    return Decision(Action.NONE, f"{current.outcome.value}: nothing to alert")
+        return Decision(
+            IssueAction.CLOSE, f"recovered ({current.outcome.value}): the canary issue closes", since, outage
+        )
+    return Decision(IssueAction.NONE, f"{current.outcome.value}: nothing to alert")
 
 
 def outage_length(outage: timedelta) -> str:
@@ -147,7 +151,7 @@ def runs_in(log_lines: Iterable[str]) -> list[Run]:
 def issue_texts(decision: Decision, current: Run, run_url: str) -> tuple[str, str]:
     """The issue's title and the text of the body, comment or closing comment for `decision`."""
     title = f"Canary failing: {current.failure[:180]}"
-    if decision.action is Action.CLOSE:
+    if decision.action is IssueAction.CLOSE:
         length = "unknown" if decision.outage is None else outage_length(decision.outage)
         return title, f"Recovered: every step passed ({current.outcome.value}) in {run_url}. Outage length: {length}."
     since = decision.failing_since or current.finished_at
@@ -155,7 +159,7 @@ def issue_texts(decision: Decision, current: Run, run_url: str) -> tuple[str, st
         f"The smoke round-trip against prod failed in consecutive runs, failing since "
         f"{since:%Y-%m-%d %H:%M} UTC.\n\n**Failing step:** {current.failure}\n\nRun: {run_url}\n"
     )
-    return title, body + ("\n" + since_marker(since) + "\n" if decision.action is Action.OPEN else "")
+    return title, body + ("\n" + since_marker(since) + "\n" if decision.action is IssueAction.OPEN else "")
 
 
 def _streak_start(previous: Sequence[Run]) -> datetime | None:

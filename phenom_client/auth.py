@@ -10,7 +10,7 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
-from phenom_client.aws import aws_client
+from phenom_client.aws import client_for
 from phenom_client.credentials import SmokeCredentials
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import SignInFailed
@@ -34,7 +34,7 @@ class _Tokens:
 def cognito_client(env: EnvConfig, timeouts: Timeouts) -> Any:
     """A cognito-idp client for `env` whose own retries are off: the client's retry policy counts and reports them.
     InitiateAuth is an unsigned call, so no AWS credentials are needed."""
-    client = aws_client("cognito-idp", env, total_max_attempts=1, timeouts=timeouts)
+    client = client_for("cognito-idp", env, total_max_attempts=1, timeouts=timeouts)
     client.meta.events.register("request-created.cognito-idp", add_traceparent)
     return client
 

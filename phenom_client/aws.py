@@ -9,7 +9,7 @@ from phenom_client.environments import EnvConfig
 from phenom_client.timeouts import Timeouts
 
 
-def aws_client(service: str, env: EnvConfig, *, total_max_attempts: int, timeouts: Timeouts | None = None) -> Any:
+def client_for(service: str, env: EnvConfig, *, total_max_attempts: int, timeouts: Timeouts | None = None) -> Any:
     """A `service` client in `env`'s region (and at its emulator, for local) with the caller's own credentials, at most
     `total_max_attempts` tries per call."""
     import boto3

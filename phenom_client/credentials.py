@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from phenom_client.aws import aws_client
+from phenom_client.aws import client_for
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import CredentialsUnavailable
 from phenom_client.redaction import redact
@@ -42,7 +42,7 @@ def resolve_smoke_credentials(
 
 def secretsmanager_client(env: EnvConfig) -> Any:
     """A secretsmanager client for `env` with the caller's own AWS credentials."""
-    return aws_client("secretsmanager", env, total_max_attempts=2)
+    return client_for("secretsmanager", env, total_max_attempts=2)
 
 
 def secretsmanager_reader(client: Any) -> SecretReader:

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from phenom_client.aws import aws_client
+from phenom_client.aws import client_for
 from phenom_client.environments import EnvConfig
 from phenom_client.errors import PhenomClientError
 from phenom_client.outcome import Outcome
@@ -97,7 +97,7 @@ def publish(report: dict[str, Any], cloudwatch: Any, *, now: datetime | None = N
 
 def cloudwatch_client(env: EnvConfig) -> Any:
     """A CloudWatch client for `env` with the caller's own AWS credentials."""
-    return aws_client("cloudwatch", env, total_max_attempts=3)
+    return client_for("cloudwatch", env, total_max_attempts=3)
 
 
 def _batches(data: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

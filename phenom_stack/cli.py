@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         with run_local_stack(args.stack) as stack:
-            print(stack.to_json() if args.json else describe(stack), flush=True)
+            print(stack.to_json() if args.json else describe_stack(stack), flush=True)
             threading.Event().wait()
     except Shutdown:
         return 0
@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def describe(stack: LocalStack) -> str:
+def describe_stack(stack: LocalStack) -> str:
     """The stack as readable text: what a mobile developer points the app at, and how to sign in."""
     lines = [
         f"Phenom local stack ({stack.stack}) ready in {stack.started_in_seconds:.1f}s; Ctrl-C stops it.",

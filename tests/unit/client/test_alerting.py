@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from phenom_client import alerting
-from phenom_client.alerting import Action, Run, decide, failing_since_in, outage_length, runs_in
+from phenom_client.alerting import IssueAction, Run, decide, failing_since_in, outage_length, runs_in
 from phenom_client.outcome import Outcome
 
 pytestmark = pytest.mark.unit
@@ -29,34 +29,34 @@ def after(*outcomes: Outcome, issue_open: bool = False, since: datetime | None =
 
 def test_a_single_failed_run_opens_nothing():
     decision = after(PASS, FAIL)
-    assert decision.action is Action.NONE
+    assert decision.action is IssueAction.NONE
     assert "first failed run" in decision.reason
 
 
 def test_the_second_failed_run_in_a_row_opens_the_issue_from_the_first_failure():
     decision = after(PASS, FAIL, FAIL)
-    assert decision.action is Action.OPEN
+    assert decision.action is IssueAction.OPEN
     assert decision.failing_since == START + timedelta(minutes=30)
 
 
 def test_infra_errors_neither_count_as_failures_nor_break_a_streak():
-    assert after(PASS, INFRA, FAIL).action is Action.NONE
-    assert after(PASS, FAIL, INFRA, INFRA, FAIL).action is Action.OPEN
-    assert after(FAIL, INFRA).action is Action.NONE
+    assert after(PASS, INFRA, FAIL).action is IssueAction.NONE
+    assert after(PASS, FAIL, INFRA, INFRA, FAIL).action is IssueAction.OPEN
+    assert after(FAIL, INFRA).action is IssueAction.NONE
 
 
 def test_an_infra_error_never_closes_or_updates_an_open_issue():
-    assert after(FAIL, FAIL, INFRA, issue_open=True).action is Action.NONE
+    assert after(FAIL, FAIL, INFRA, issue_open=True).action is IssueAction.NONE
 
 
 def test_a_failure_while_the_issue_is_open_updates_it():
-    assert after(FAIL, FAIL, FAIL, issue_open=True).action is Action.UPDATE
+    assert after(FAIL, FAIL, FAIL, issue_open=True).action is IssueAction.UPDATE
 
 
 @pytest.mark.parametrize("recovered", [PASS, DEGRADED])
 def test_recovery_closes_the_issue_with_the_outages_length(recovered):
     decision = after(PASS, FAIL, FAIL, FAIL, recovered, issue_open=True, since=START + timedelta(minutes=30))
-    assert decision.action is Action.CLOSE
+    assert decision.action is IssueAction.CLOSE
     assert decision.outage == timedelta(minutes=90)
     assert outage_length(decision.outage) == "1 h 30 min"
 
@@ -66,7 +66,7 @@ def test_recovery_without_a_recorded_start_takes_it_from_the_history():
 
 
 def test_a_pass_with_no_issue_open_does_nothing():
-    assert after(FAIL, PASS).action is Action.NONE
+    assert after(FAIL, PASS).action is IssueAction.NONE
 
 
 def test_outage_lengths_read_in_days_hours_and_minutes():
