@@ -107,7 +107,7 @@ def test_facts_helper_imports_without_pytest() -> None:
 
 def test_jwt_config_matches_the_trigger_claims_and_the_local_stack(graphql_container: dict) -> None:
     claims = importlib.import_module(f"lambdas.{COGNITO_TRIGGER.package}.claims")
-    engine = importlib.import_module("phenom_stack.hasura_engine")
+    engine = importlib.import_module("phenom_stack.engine_config")
     jwt_secret = json.loads(
         {item["name"]: item["value"] for item in graphql_container["environment"]}["HASURA_GRAPHQL_JWT_SECRET"]
     )
@@ -120,7 +120,7 @@ def test_jwt_config_matches_the_trigger_claims_and_the_local_stack(graphql_conta
 
 
 def test_local_engine_gets_the_task_definition_environment(graphql_container: dict) -> None:
-    engine = importlib.import_module("phenom_stack.hasura_engine")
+    engine = importlib.import_module("phenom_stack.engine_config")
     local = engine.EngineConfig(
         database_url="postgres://local", admin_secret="local", jwt_secret_config={}, action_url="http://local"
     )
