@@ -1,11 +1,12 @@
 """moto's server for the local stack, in a process of its own, with the Cognito triggers wired in this process.
 
-    python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...]
+    python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...] [--terraform-gaps]
 
 moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
 compete with the tests for one interpreter lock. The triggers are wired (phenom_stack.cognito_triggers) before the
-server takes its first request. It serves on 127.0.0.1:N, prints `READY <port>` on stdout once it answers, and exits
+server takes its first request, and with --terraform-gaps so are the workarounds of phenom_infra.moto_gaps (the
+infra fixture's Terraform applies). It serves on 127.0.0.1:N, prints `READY <port>` on stdout once it answers, and exits
 0 on SIGTERM or SIGINT.
 """
 
@@ -17,6 +18,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import ExitStack
 
 import requests
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
@@ -67,11 +69,22 @@ def main(argv: list[str] | None = None) -> int:
         metavar="LAMBDA_ARN=INVOKE_URL",
         help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names",
     )
+    parser.add_argument(
+        "--terraform-gaps",
+        action="store_true",
+        help="work around where moto refuses what AWS accepts from the Terraform (phenom_infra.moto_gaps)",
+    )
     args = parser.parse_args(argv)
 
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with cognito_triggers(dict(args.trigger)):
+    with ExitStack() as wrappers:
+        wrappers.enter_context(cognito_triggers(dict(args.trigger)))
+        if args.terraform_gaps:
+            # Imported only here: the local stack's moto never loads the RDS backend.
+            from phenom_infra.moto_gaps import terraform_gaps
+
+            wrappers.enter_context(terraform_gaps())
         server = make_server(
             "127.0.0.1",
             args.port,

@@ -18,6 +18,8 @@ module "stack" {
 
   # Bump to generate a new master password and Hasura admin secret (see infra/README.md).
   generated_secrets_version = 1
+  # Deleted at once: a destroyed development applies again without a name clash.
+  secret_recovery_window_days = 0
 
   action_handler_concurrency  = 10
   cognito_trigger_concurrency = 5

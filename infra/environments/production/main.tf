@@ -18,6 +18,8 @@ module "stack" {
 
   # Bump to generate a new master password and Hasura admin secret (see infra/README.md).
   generated_secrets_version = 1
+  # Deleted secrets stay restorable this many days (Secrets Manager's default).
+  secret_recovery_window_days = 30
 
   action_handler_concurrency  = 50
   cognito_trigger_concurrency = 20
