@@ -165,10 +165,6 @@ class AppliedEnvironment:
         self.checked("plan", "-input=false", "-no-color", "-out=second.tfplan", phase=phase)
         return json.loads(self.checked("show", "-json", "-no-color", "second.tfplan", parsed=True).output)
 
-    def state_json(self) -> dict[str, Any]:
-        """The state as `terraform show -json` gives it."""
-        return json.loads(self.checked("show", "-json", "-no-color", parsed=True).output)
-
     def state_file_text(self) -> str:
         """The raw local state file."""
         return (self.directory / "terraform.tfstate").read_text(encoding="utf-8")

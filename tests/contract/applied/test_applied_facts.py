@@ -3,6 +3,7 @@ APIs; development has the same facts except where ALLOWED_DIFFERENCES says."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -165,6 +166,16 @@ def test_no_generated_secret_in_the_state_file(
     leaked = [index for index, value in enumerate(generated_secret_values(applied)) if value in state]
     # Indexes, not values: the assertion message must not carry a secret.
     assert leaked == [], "generated values (0: Hasura admin secret, 1: master password) found in the state file"
+
+
+@pytest.mark.parametrize("name", ["production", "development"])
+def test_what_phenom_infra_up_prints_holds_no_generated_secret(
+    name: str, applied_production: AppliedEnvironment, applied_development: AppliedEnvironment
+) -> None:
+    applied = applied_production if name == "production" else applied_development
+    printed = json.dumps(applied.summary())
+    leaked = [index for index, value in enumerate(generated_secret_values(applied)) if value in printed]
+    assert leaked == [], "generated values (0: Hasura admin secret, 1: master password) in the printed summary"
 
 
 def test_database_engine_size_windows_and_protection(production_facts: dict[str, Any]) -> None:

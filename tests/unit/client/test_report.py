@@ -105,7 +105,9 @@ def test_the_cli_renders_a_written_report(tmp_path, capsys):
     assert "| 1 | sign in | ✅ passed | 100 |" in capsys.readouterr().out
 
 
-def test_git_revision_outside_a_repository_is_unknown(tmp_path):
+def test_git_revision_outside_a_repository_is_unknown(tmp_path, monkeypatch):
+    # TMPDIR may lie inside a checkout (the worktree's own .tmp/): git must not look above tmp_path for one.
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
     assert git_revision(tmp_path) == "unknown"
 
 
