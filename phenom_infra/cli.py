@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import signal
 import sys
 import threading
 
 from phenom_infra.applied import ENVIRONMENTS, AppliedEnvironment, InfraApplyError, applied_environment
-
-
-class Shutdown(BaseException):
-    """SIGINT or SIGTERM arrived: unwind, destroying and stopping whatever has started."""
+from phenom_stack.cli import Shutdown, stop_on_signals
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--json", action="store_true", help="print one line of JSON once the environment is applied")
     args = parser.parse_args(argv)
 
-    _stop_on_signals()
+    stop_on_signals()
     try:
         with applied_environment(args.environment) as applied:
             print(json.dumps(applied.summary()) if args.json else describe(applied), flush=True)
@@ -46,17 +42,6 @@ def describe(applied: AppliedEnvironment) -> str:
         *(f"  {name:<28} {value}" for name, value in summary["outputs"].items()),
     ]
     return "\n".join(lines)
-
-
-def _stop_on_signals() -> None:
-    def stop(signum, frame):
-        # A second signal must not cut the destroy short.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
-        raise Shutdown
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
 
 
 if __name__ == "__main__":
