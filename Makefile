@@ -47,6 +47,6 @@ load: setup
 
 # Every benchmark in turn, each printing its figure as its last line (several minutes).
 bench: setup
-	for script in stack_start contract_suite roundtrip_overhead action_handler request_layers; do \
+	for script in stack_start contract_suite roundtrip_overhead action_handler request_layers infra_apply; do \
 	  $(BIN)/python bench/$$script.py || exit 1; \
 	done

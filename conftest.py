@@ -4,6 +4,7 @@ pytest_plugins = (
     "tests.plugins.environment",
     "tests.plugins.stack",
     "tests.plugins.reporting",
+    "tests.plugins.infra",
     # Last: it imports the modules above, which pytest must import first to rewrite their asserts.
     "tests.plugins.hooks",
 )

@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,10 +36,11 @@ class CommandResult:
     command: tuple[str, ...]
     returncode: int
     output: str
+    errors: str = ""
 
     def describe(self) -> str:
         """The command, its exit code and its output, for an assertion message."""
-        return f"$ {' '.join(self.command)}\nexit code {self.returncode}\n{self.output}"
+        return f"$ {' '.join(self.command)}\nexit code {self.returncode}\n{self.output}{self.errors}"
 
 
 @dataclass(frozen=True)
@@ -50,21 +52,28 @@ class CheckovSummary:
     skipped: int
 
 
-def run(command: list[str], cwd: Path) -> CommandResult:
-    """Run `command` in `cwd` without prompts or update checks, capturing stdout and stderr together."""
-    environment = {**os.environ, "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
+def run(
+    command: list[str],
+    cwd: Path,
+    environment: Mapping[str, str] | None = None,
+    timeout: float = COMMAND_TIMEOUT_SECONDS,
+    separate_errors: bool = False,
+) -> CommandResult:
+    """Run `command` in `cwd` without prompts or update checks, capturing stdout and stderr together (or stderr
+    apart in `errors`, for output that is parsed); environment adds variables to this process's."""
+    environment = {**os.environ, **(environment or {}), "TF_IN_AUTOMATION": "1", "CHECKPOINT_DISABLE": "1"}
     completed = subprocess.run(
         command,
         cwd=cwd,
         env=environment,
         stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stderr=subprocess.PIPE if separate_errors else subprocess.STDOUT,
         text=True,
-        timeout=COMMAND_TIMEOUT_SECONDS,
+        timeout=timeout,
         check=False,
     )
-    return CommandResult(tuple(command), completed.returncode, completed.stdout)
+    return CommandResult(tuple(command), completed.returncode, completed.stdout, completed.stderr or "")
 
 
 def run_checkov() -> CommandResult:

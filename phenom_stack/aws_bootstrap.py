@@ -20,6 +20,14 @@ PASSWORD_POLICY = {
     "RequireSymbols": False,
     "TemporaryPasswordValidityDays": 7,
 }
+# As infra/modules/media_bucket sets it (noncurrent_version_retention_days defaults to 30).
+LIFECYCLE_RULE = {
+    "ID": "expire-old-versions-and-abandoned-uploads",
+    "Status": "Enabled",
+    "Filter": {"Prefix": ""},
+    "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+}
 ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}
 # Terraform sets no read_attributes, so Cognito lets the client read every attribute; moto puts only the listed
 # ones into ID tokens, so the standard attributes the users table stores are listed.
@@ -82,9 +90,13 @@ def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
 
 
 def create_media_bucket(s3) -> str:
-    """Bucket `phenom-local-media-storage`: versioned, AES256, public access blocked, as in prod."""
+    """Bucket `phenom-local-media-storage`: versioned, AES256, public access blocked, owner-enforced, old versions
+    expired, as in prod (not its TLS-only policy: the stack serves plain HTTP on loopback)."""
     bucket = names.MEDIA_BUCKET
     s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_encryption(
         Bucket=bucket,
@@ -101,6 +113,7 @@ def create_media_bucket(s3) -> str:
             "RestrictPublicBuckets": True,
         },
     )
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [LIFECYCLE_RULE]})
     return bucket
 
 

@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    _stop_on_signals()
+    stop_on_signals()
     # Imported once the signal handlers are in place: a SIGTERM during the heavy imports then unwinds cleanly too.
     from phenom_stack.stack import run_local_stack
 
@@ -63,7 +63,9 @@ def describe_stack(stack: LocalStack) -> str:
     return "\n".join(lines)
 
 
-def _stop_on_signals() -> None:
+def stop_on_signals() -> None:
+    """From now on SIGINT and SIGTERM raise Shutdown (once: a second signal is ignored while the first unwinds)."""
+
     def stop(signum, frame):
         # A second signal must not cut the cleanup short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,13 +1,15 @@
 """moto's server for the local stack, in a process of its own, with the Cognito triggers wired in this process.
 
     python -m phenom_stack.moto_process --port N [--trigger LAMBDA_ARN=INVOKE_URL ...] [--also-listen ADDRESS ...]
+        [--terraform-gaps]
 
 moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
 compete with the tests for one interpreter lock. Presigned S3 URLs are checked as S3 checks them
 (phenom_stack.s3_presign) before moto sees them. The triggers are wired (phenom_stack.cognito_triggers) before the
-server takes its first request. It serves on 127.0.0.1:N (and on N of each --also-listen address, where a container
-reaches the host: phenom_stack.docker_host), prints `READY <port>` on stdout once it answers, and exits
+server takes its first request, and with --terraform-gaps so are the workarounds of phenom_infra.moto_gaps (the
+infra fixture's Terraform applies). It serves on 127.0.0.1:N (and on N of each --also-listen address, where a
+container reaches the host: phenom_stack.docker_host), prints `READY <port>` on stdout once it answers, and exits
 0 on SIGTERM or SIGINT.
 """
 
@@ -17,6 +19,7 @@ import argparse
 import logging
 import sys
 import time
+from contextlib import ExitStack
 from functools import partial
 
 import requests
@@ -75,11 +78,22 @@ def main(argv: list[str] | None = None) -> int:
         help="the local Invoke API URL that serves a Lambda ARN a pool's LambdaConfig names",
     )
     add_also_listen_argument(parser)
+    parser.add_argument(
+        "--terraform-gaps",
+        action="store_true",
+        help="work around where moto refuses what AWS accepts from the Terraform (phenom_infra.moto_gaps)",
+    )
     args = parser.parse_args(argv)
 
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with cognito_triggers(dict(args.trigger)):
+    with ExitStack() as wrappers:
+        wrappers.enter_context(cognito_triggers(dict(args.trigger)))
+        if args.terraform_gaps:
+            # Imported only here: the local stack's moto never loads the RDS backend.
+            from phenom_infra.moto_gaps import terraform_gaps
+
+            wrappers.enter_context(terraform_gaps())
         servers = bind_servers(
             args.port,
             args.also_listen,

@@ -26,16 +26,28 @@ def moto_url(port: int) -> str:
 
 
 def start_moto_server(
-    port: int, triggers: Mapping[str, str], also_listen: Sequence[str], log_dir: Path, cleanup: ExitStack
+    port: int,
+    triggers: Mapping[str, str],
+    also_listen: Sequence[str],
+    log_dir: Path,
+    cleanup: ExitStack,
+    *,
+    settings: Mapping[str, str] | None = None,
+    terraform_gaps: bool = False,
 ) -> str:
     """Serve moto on 127.0.0.1:port (and at port on each also_listen address) with the Cognito triggers wired
-    (Lambda ARN -> local Invoke API URL); return its loopback URL once it answers; cleanup stops it."""
+    (Lambda ARN -> local Invoke API URL); return its loopback URL once it answers; cleanup stops it.
+
+    settings are MOTO_* variables over the caller's own; terraform_gaps wraps moto where a Terraform apply needs it
+    (phenom_infra.moto_gaps)."""
     arguments = ["--port", str(port), *also_listen_arguments(also_listen)]
     for arn, url in triggers.items():
         arguments += ["--trigger", f"{arn}={url}"]
+    if terraform_gaps:
+        arguments.append("--terraform-gaps")
     log_path = log_dir / LOG_NAME
     # moto reads its settings (MOTO_*) from the environment: a developer's own reach it as they would moto_server.
-    environment = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
+    environment = {**os.environ, **(settings or {}), "PYTHONPATH": str(REPO_ROOT), "PYTHONUNBUFFERED": "1"}
     process = start_child("phenom_stack.moto_process", arguments, environment, log_path, cleanup)
     wait_ready(
         process,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.plugins import environment, load, options, reporting, stack
+from tests.plugins import environment, infra, load, options, reporting, stack
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,9 +28,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     # trylast: -m has deselected by now, so only what will run is checked.
     environment.refuse_cloud_contracts(config, items)
     stack.skip_docker_tests(items)
+    infra.run_applied_tests_last(items)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    infra.start_if_needed(session)
     stack.start_if_needed(session)
 
 
@@ -53,3 +55,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     stack.stop(config)
+    infra.stop(config)

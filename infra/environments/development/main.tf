@@ -18,6 +18,8 @@ module "stack" {
 
   # Bump to generate a new master password and Hasura admin secret (see infra/README.md).
   generated_secrets_version = 1
+  # Deleted at once: a destroyed development applies again without a name clash.
+  secret_recovery_window_days = 0
 
   # The canary: its --env name, the repository its workflow runs in, and the p90 of a round-trip that pages.
   canary_environment     = "dev"

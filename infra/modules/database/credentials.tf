@@ -7,6 +7,8 @@ ephemeral "aws_secretsmanager_random_password" "master" {
 resource "aws_secretsmanager_secret" "master_credentials" {
   name        = "rds/${var.name_prefix}-db/credentials"
   description = "Master credentials of ${var.name_prefix}-postgres ({username, password})."
+
+  recovery_window_in_days = var.secret_recovery_window_days
 }
 
 resource "aws_secretsmanager_secret_version" "master_credentials" {

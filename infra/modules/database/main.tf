@@ -56,6 +56,19 @@ resource "aws_cloudwatch_log_group" "postgres" {
   retention_in_days = var.log_retention_days
 }
 
+# Terraform does not stop a destroy at the first refusal: RDS's deletion protection once refused only after 80
+# of production's 90 resources were gone. While deletion protection is on, this guard makes any plan that would
+# destroy or replace the instance fail before anything is deleted (infra/README.md says how to lift it).
+resource "terraform_data" "rds_instance_destroy_guard" {
+  count = var.deletion_protection ? 1 : 0
+
+  triggers_replace = aws_db_instance.this.id
+
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
 resource "aws_db_instance" "this" {
   identifier     = local.identifier
   engine         = "postgres"

@@ -80,3 +80,8 @@ variable "log_retention_days" {
   type        = number
   default     = 365
 }
+
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret stays restorable (7-30), or 0 to delete it at once."
+  type        = number
+}

@@ -34,24 +34,26 @@ module "database" {
   subnet_ids             = module.network.private_subnet_ids
   client_security_groups = { graphql = module.graphql.security_group_id }
 
-  engine_version           = "17.4"
-  instance_class           = var.db_instance_class
-  allocated_storage_gb     = 20
-  max_allocated_storage_gb = 100
-  backup_retention_days    = 7
-  backup_window            = "03:00-04:00"
-  maintenance_window       = "sun:04:00-sun:05:00"
-  deletion_protection      = var.deletion_protection
-  credentials_version      = var.generated_secrets_version
+  engine_version              = "17.4"
+  instance_class              = var.db_instance_class
+  allocated_storage_gb        = 20
+  max_allocated_storage_gb    = 100
+  backup_retention_days       = 7
+  backup_window               = "03:00-04:00"
+  maintenance_window          = "sun:04:00-sun:05:00"
+  deletion_protection         = var.deletion_protection
+  credentials_version         = var.generated_secrets_version
+  secret_recovery_window_days = var.secret_recovery_window_days
 }
 
 module "secrets" {
   source = "../secrets"
 
-  name_prefix       = var.name_prefix
-  database_url      = module.database.database_url
-  hasura_jwt_secret = jsonencode(local.hasura_jwt_config)
-  secrets_version   = var.generated_secrets_version
+  name_prefix          = var.name_prefix
+  database_url         = module.database.database_url
+  hasura_jwt_secret    = jsonencode(local.hasura_jwt_config)
+  secrets_version      = var.generated_secrets_version
+  recovery_window_days = var.secret_recovery_window_days
 }
 
 module "media_bucket" {

@@ -48,6 +48,11 @@ variable "generated_secrets_version" {
   type        = number
 }
 
+variable "secret_recovery_window_days" {
+  description = "Days a deleted secret stays restorable (7-30), or 0 to delete it at once so its name is free again."
+  type        = number
+}
+
 variable "action_handler_concurrency" {
   description = "Reserved concurrency of the action handler Lambda."
   type        = number

@@ -6,6 +6,8 @@ ephemeral "aws_secretsmanager_random_password" "graphql_admin_secret" {
 resource "aws_secretsmanager_secret" "app" {
   name        = "${var.name_prefix}-app-secrets"
   description = "Hasura admin secret, database URL and JWT config of ${var.name_prefix}."
+
+  recovery_window_in_days = var.recovery_window_days
 }
 
 # Write-only: the generated values go to Secrets Manager and never into the Terraform state.
@@ -24,4 +26,6 @@ resource "aws_secretsmanager_secret_version" "app" {
 resource "aws_secretsmanager_secret" "smoke_credentials" {
   name        = "${var.name_prefix}-smoke-credentials"
   description = "Username and password of the ${var.name_prefix} smoke-test account."
+
+  recovery_window_in_days = var.recovery_window_days
 }

@@ -19,3 +19,8 @@ variable "secrets_version" {
   description = "Bump to write a new app secret value (new admin secret, current database URL) on the next apply."
   type        = number
 }
+
+variable "recovery_window_days" {
+  description = "Days a deleted secret stays restorable (7-30), or 0 to delete it at once."
+  type        = number
+}

@@ -24,6 +24,7 @@ ALLOWED_DIFFERENCES = {
     "main.tf:module.0.stack.db_instance_class": "smaller database",
     "main.tf:module.0.stack.deletion_protection": "RDS and ALB may be destroyed",
     "main.tf:module.0.stack.cognito_deletion_protection": "user pool may be destroyed",
+    "main.tf:module.0.stack.secret_recovery_window_days": "secrets deleted at once, so a destroyed one applies again",
     "main.tf:module.0.stack.action_handler_concurrency": "smaller concurrency cap",
     "main.tf:module.0.stack.cognito_trigger_concurrency": "smaller concurrency cap",
     "variables.tf:variable.0.api_hostname.default": "own API hostname",

@@ -99,7 +99,9 @@ def test_slow_hasura_is_abandoned_within_the_budget(trigger_env, fake_hasura, mo
     # THEN the claims are there without a chat role and the give-up is logged
     assert _claims_of(event) == hasura_claims(sub, None)
     [warning] = [entry for entry in map(json.loads, log_lines) if entry["level"] == "WARNING"]
-    assert "timed out" in warning["error"]
+    # The read times out while Hasura holds it; on a loaded machine (the applied environments' Terraform runs beside
+    # the unit tests) the budget can be spent before the request leaves, and the deadline itself gives up.
+    assert "timed out" in warning["error"] or warning["error"].startswith("DeadlineExceeded")
 
 
 def test_missing_secret_means_no_chat_role(fake_hasura, aws, monkeypatch):

@@ -135,7 +135,7 @@ def test_up_prints_a_docker_failure_as_one_message_not_a_traceback(monkeypatch, 
     monkeypatch.setattr(docker_engine, "docker_engine_answers", lambda: True)
     engine(monkeypatch, error=docker.errors.DockerException("Error while fetching server API version: EOF"))
     # The signal handlers `up` installs would outlive the test in pytest's own process.
-    monkeypatch.setattr(cli, "_stop_on_signals", lambda: None)
+    monkeypatch.setattr(cli, "stop_on_signals", lambda: None)
     # WHEN `phenom-stack up --stack docker` runs
     assert cli.main(["up", "--stack", "docker"]) == 1
     # THEN stderr holds one line: what failed, the engine's answer, and a hint
