@@ -8,6 +8,7 @@ are fed the same way afterwards (migrations through /v2/query, metadata through 
 from __future__ import annotations
 
 import json
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,6 +22,9 @@ class RunningEngine(Protocol):
     """A started engine: where it listens and how to stop it."""
 
     base_url: str
+
+    @property
+    def process(self) -> subprocess.Popen | None: ...
 
     def stop(self) -> None: ...
 
@@ -84,6 +88,11 @@ class EngineConfig:
 class _StartedEngine:
     base_url: str
     _server: StartableEngine = field(repr=False)
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The engine's own process, where it runs as one on this host (the double; a container has none)."""
+        return getattr(self._server, "process", None)
 
     def stop(self) -> None:
         self._server.stop()

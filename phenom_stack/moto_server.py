@@ -9,6 +9,7 @@ goes away with the process, so every stack starts from nothing.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -27,9 +28,9 @@ def moto_url(port: int) -> str:
 
 def start_moto_server(
     port: int, triggers: Mapping[str, str], also_listen: Sequence[str], log_dir: Path, cleanup: ExitStack
-) -> str:
+) -> subprocess.Popen:
     """Serve moto on 127.0.0.1:port (and at port on each also_listen address) with the Cognito triggers wired
-    (Lambda ARN -> local Invoke API URL); return its loopback URL once it answers; cleanup stops it."""
+    (Lambda ARN -> local Invoke API URL); return its process once it answers (at moto_url(port)); cleanup stops it."""
     arguments = ["--port", str(port), *also_listen_arguments(also_listen)]
     for arn, url in triggers.items():
         arguments += ["--trigger", f"{arn}={url}"]
@@ -44,4 +45,4 @@ def start_moto_server(
         f"run `python -m phenom_stack.moto_process --port {port}` to see why it fails "
         "(an import error, or the port was taken meanwhile)",
     )
-    return moto_url(port)
+    return process

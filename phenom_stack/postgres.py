@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from phenom_stack.child_process import log_tail
+from phenom_stack.child_process import die_with_parent, log_tail
 from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
@@ -142,11 +143,18 @@ class EmbeddedPostgres:
                 stderr=subprocess.STDOUT,
                 user=run_as,
                 start_new_session=True,
+                # SIGQUIT is Postgres's immediate shutdown: the postmaster ends its backends and helpers, then itself.
+                preexec_fn=die_with_parent(signal.SIGQUIT),
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
         self._run([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE], None)
         return self.url
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The postmaster, once started."""
+        return self._process
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
@@ -243,6 +251,11 @@ class ContainerPostgres:
                     "Hint: a cold machine may need longer (raise TC_MAX_TRIES), or run with --stack hermetic"
                 ) from error
         return self.url
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """None: the container's processes are Docker's to watch."""
+        return None
 
     def stop(self) -> None:
         """Stop and remove the container."""
