@@ -1,8 +1,7 @@
 """What a killed stack leaves in the temp dir, and its removal by the next start.
 
-A stack's work dir (`phenom-stack-*`) holds an `owner` file naming the process that made it (pid and start time,
-so a reused pid is not mistaken for it); the embedded Postgres's dir (`phenom-pg-*`) holds Postgres's own
-`data/postmaster.pid`. A dir whose owner no longer runs belongs to a run that was killed (its processes died with it,
+A stack's work dir (`phenom-stack-*`) and its embedded Postgres's (`phenom-pg-*`) each hold an `owner` file naming
+the process that made it (pid and start time, so a reused pid is not mistaken for it). A dir whose owner no longer runs belongs to a run that was killed (its processes died with it,
 phenom_stack.child_process.die_with_parent): the next start removes it. Dirs of live stacks are left alone.
 """
 
@@ -18,9 +17,9 @@ POSTGRES_PREFIX = "phenom-pg-"
 OWNER_FILE = "owner"
 
 
-def make_workdir() -> Path:
-    """A new stack work dir in the temp dir, marked as this process's."""
-    workdir = Path(tempfile.mkdtemp(prefix=STACK_PREFIX))
+def make_workdir(prefix: str = STACK_PREFIX, parent: Path | None = None) -> Path:
+    """A new work dir in parent (the temp dir by default), marked as this process's."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     (workdir / OWNER_FILE).write_text(_identity(os.getpid()))
     return workdir
 
@@ -38,14 +37,11 @@ def remove_leftovers(temp_dir: Path | None = None) -> list[Path]:
 
 def _abandoned(path: Path) -> bool:
     try:
-        if path.name.startswith(STACK_PREFIX):
-            recorded = (path / OWNER_FILE).read_text()
-            return _identity(int(recorded.split()[0])) != recorded
-        pid = int((path / "data" / "postmaster.pid").read_text().split()[0])
+        recorded = (path / OWNER_FILE).read_text()
+        return _identity(int(recorded.split()[0])) != recorded
     except (OSError, ValueError, IndexError):
         # No owner recorded yet (a start in progress) or not ours: not known to be abandoned.
         return False
-    return not _running(pid)
 
 
 def _identity(pid: int) -> str:

@@ -16,6 +16,7 @@ from phenom_stack.child_process import die_with_parent, log_tail
 from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
+from phenom_stack.leftovers import POSTGRES_PREFIX, make_workdir
 from phenom_stack.ports import free_port
 
 DATABASE = "phenom"
@@ -94,7 +95,7 @@ class EmbeddedPostgres:
         """Init a cluster, start the server, create the database; return its URL."""
         run_as = self._run_as()
         bin_dir = _postgres_bin_dir(run_as)
-        self._workdir = Path(tempfile.mkdtemp(prefix="phenom-pg-", dir=self._base_dir))
+        self._workdir = make_workdir(POSTGRES_PREFIX, self._base_dir)
         data_dir = self._workdir / "data"
         data_dir.mkdir()
         if run_as:
