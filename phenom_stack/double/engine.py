@@ -72,7 +72,8 @@ class DoubleEngine:
         """
         try:
             request = json.loads(body or b"null")
-        except ValueError:
+        # JSON nested deeper than the interpreter's recursion limit cannot be decoded either.
+        except (ValueError, RecursionError):
             error = HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value")
             return (400 if legacy_status else 200), compact({"errors": [error.graphql_error()]}), []
         if isinstance(request, list):
