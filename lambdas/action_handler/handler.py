@@ -6,6 +6,7 @@ import functools
 from typing import Any
 
 from lambdas.action_handler.config import load_config
+from lambdas.action_handler.dependencies import dependency_failure
 from lambdas.action_handler.dispatch import run_action
 from lambdas.action_handler.errors import ActionError
 from lambdas.action_handler.function_url import error_response, json_response, traceparent_of
@@ -37,7 +38,14 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         except ActionError as refusal:
             log.info("action refused", status=refusal.status, code=refusal.code, reason=refusal.message)
             return error_response(refusal.status, refusal.code, refusal.message)
-        except Exception:
+        except Exception as error:
+            failure = dependency_failure(error)
+            if failure is not None:
+                # The cause (address, statement) is for the log only; the caller learns which service failed.
+                log.warning("dependency unavailable", reason=failure.message, cause=str(error))
+                return error_response(
+                    failure.status, failure.code, f"{failure.message} (request id {request_id}); try again later"
+                )
             # Hasura hides any 5xx behind an opaque "internal error"; a 400 keeps the request id visible.
             log.exception("action handler failed")
             return error_response(400, "unexpected", f"action handler failed (request id {request_id})")

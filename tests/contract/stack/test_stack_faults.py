@@ -167,6 +167,60 @@ def test_a_create_whose_answer_is_lost_is_found_and_deleted_by_cleanup(fault_sta
     assert lost == []
 
 
+def action_error(reply) -> tuple[int, str, str]:
+    """(status, code, message) of an action handler's refusal."""
+    error = reply.json()
+    return reply.status_code, error["extensions"]["code"], error["message"]
+
+
+def test_a_stale_database_connection_is_replaced_not_answered_as_a_query_error(fault_stack, fault_user):
+    stack, _ = fault_stack
+    assert get_phenoms_status(stack, fault_user) == 200
+    # WHEN Postgres ends every backend of the engine's pooled connections (what a restart does to them)
+    with psycopg.connect(stack.database_url, autocommit=True) as connection:
+        ended = connection.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        ).fetchone()[0]
+    # THEN the next action is answered from a new connection
+    assert ended >= 1
+    assert get_phenoms_status(stack, fault_user) == 200
+
+
+def test_a_stalled_s3_is_named_in_the_answer(fault_stack, fault_parts, fault_user):
+    stack, _ = fault_stack
+    # GIVEN a phenom of the user's whose upload is not confirmed yet (getPhenoms asks S3 about it)
+    created = call_action_as(
+        stack.action_url,
+        fault_user,
+        "createPhenom",
+        {"input": {"lat": 1.0, "lng": 1.0, "filenames": ["stalled.jpg"], "media_type": "image"}},
+    )
+    assert created.status_code == 200
+    # WHEN moto (S3) is stalled while getPhenoms runs
+    with fault_parts.stopped("moto"):
+        reply = call_action_as(stack.action_url, fault_user, "getPhenoms", {"limit": 5})
+    # THEN the answer names S3 and how long it was waited for, and no address
+    status, code, message = action_error(reply)
+    assert (status, code) == (400, "dependency-unavailable")
+    assert message.startswith("the media bucket (S3) did not answer within 4 s (request id ")
+    assert "127.0.0.1" not in message
+    assert call_action_as(stack.action_url, fault_user, "deletePhenom", {"phenomId": created.json()["phenomId"]}).ok
+
+
+def test_a_dead_database_is_named_and_reported_lost(fault_stack, fault_parts, fault_user):
+    """Last of the fault stack's tests: it has no database afterwards."""
+    stack, lost = fault_stack
+    # WHEN Postgres is killed
+    fault_parts.kill("postgres")
+    # THEN an action that needs it is refused naming the database, and the stack reports Postgres lost
+    status, code, message = action_error(call_action_as(stack.action_url, fault_user, "getPhenoms", {"limit": 1}))
+    assert (status, code) == (400, "dependency-unavailable")
+    assert message.startswith("the database did not answer the GraphQL engine's query (request id ")
+    wait_for(lambda: lost, END_TIMEOUT_SECONDS, "the stack noticing Postgres is gone")
+    assert str(lost[0]).startswith("Postgres exited with code ")
+
+
 def stack_dirs(tmpdir: Path) -> set[str]:
     return {path.name for prefix in (STACK_PREFIX, POSTGRES_PREFIX) for path in tmpdir.glob(f"{prefix}*")}
 
