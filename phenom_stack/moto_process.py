@@ -33,6 +33,7 @@ from phenom_stack.child_process import (
 )
 from phenom_stack.cognito_triggers import cognito_triggers
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
+from phenom_stack.s3_notifications import s3_notifications
 from phenom_stack.s3_presign import PresignCheck
 
 ANSWER_TIMEOUT_SECONDS = 10.0
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with cognito_triggers(dict(args.trigger)):
+    with cognito_triggers(dict(args.trigger)), s3_notifications(dict(args.trigger)):
         servers = bind_servers(
             args.port,
             args.also_listen,

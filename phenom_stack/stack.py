@@ -126,7 +126,7 @@ def run_local_stack(
         secretsmanager = moto_client("secretsmanager", aws_endpoint_url)
         moto.result()
         pool = clock.time("cognito", create_cognito, cognito, triggers)
-        media_bucket = clock.time("s3", create_media_bucket, s3)
+        media_bucket = clock.time("s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
         action_environment = {
             **deployment,
             "MEDIA_BUCKET": media_bucket,

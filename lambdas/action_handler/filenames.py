@@ -8,6 +8,8 @@ import unicodedata
 MAX_NAME_CHARS = 100
 MAX_EXTENSION_CHARS = 10
 FALLBACK_NAME = "file"
+# Every phenom's objects live under MEDIA_PREFIX<phenomId>/ (S3 notifies the handler of new objects there).
+MEDIA_PREFIX = "media/"
 _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
 _DOT_RUN = re.compile(r"\.{2,}")
 _EDGE_CHARS = ".-"
@@ -41,7 +43,7 @@ def media_key(phenom_id: str, sort_order: int, raw_filename: str) -> str:
 
 def media_prefix(phenom_id: str) -> str:
     """The prefix under which every object of one phenom lives."""
-    return f"media/{phenom_id}/"
+    return f"{MEDIA_PREFIX}{phenom_id}/"
 
 
 def visible_characters(name: str) -> str:

@@ -12,6 +12,7 @@ from lambdas.action_handler.errors import ActionError
 from lambdas.action_handler.function_url import error_response, json_response, traceparent_of
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.time_budget import request_deadline
+from lambdas.action_handler.uploads import is_s3_notification, reconcile_uploads
 from lambdas.shared.deadline import DeadlineExceeded
 from lambdas.shared.log import bind_request_id, get_logger, request_id_from, trace_id_from
 
@@ -25,8 +26,13 @@ def action_services() -> ActionServices:
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Answer one Hasura action call: 200 with the output, or a 4xx Hasura action error, never a 5xx."""
+    """Answer one Hasura action call: 200 with the output, or a 4xx Hasura action error, never a 5xx. S3's
+    notifications of new media objects come here too (lambdas.action_handler.uploads)."""
     request_id = request_id_from(context, event)
+    if is_s3_notification(event):
+        with bind_request_id(request_id, None):
+            # An error propagates: S3 invokes asynchronously, and Lambda retries a failed event twice.
+            return reconcile_uploads(event, action_services(), request_deadline(context))
     with bind_request_id(request_id, trace_id_from(traceparent_of(event))):
         try:
             return json_response(200, run_action(event, action_services(), request_deadline(context)))

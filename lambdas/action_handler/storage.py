@@ -82,6 +82,14 @@ class MediaStorage:
                     )
         return keys_with_data
 
+    def delete_key(self, key: str, deadline: Deadline) -> None:
+        """Delete every version and delete marker of exactly `key` (not of longer keys it is a prefix of)."""
+        with aws_answering(S3_SERVICE, S3_SETTINGS):
+            versions = [version for version in self._versions(key, deadline)[0] if version["Key"] == key]
+            if versions:
+                deadline.remaining()
+                self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": versions, "Quiet": True})
+
     def _versions(self, prefix: str, deadline: Deadline) -> tuple[list[dict[str, str]], set[str]]:
         """Every version and delete marker under `prefix` (as DeleteObjects takes them) and the keys with data."""
         versions: list[dict[str, str]] = []

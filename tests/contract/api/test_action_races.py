@@ -1,5 +1,5 @@
-"""Races and hostile text on the action handler of the local stack: deletes of one phenom side by side, filenames
-with bidi controls or lone UTF-16 surrogates."""
+"""Races and hostile text on the action handler of the local stack: deletes of one phenom side by side, uploads
+during and after a delete, filenames with bidi controls or lone UTF-16 surrogates."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from tests.contract.backend_calls import (
     session_variables_of,
 )
 from tests.contract.cleanup import delete_phenom_as
+from tests.kit.faults import wait_for
 
 pytestmark = pytest.mark.contract
 
@@ -86,3 +87,46 @@ def test_a_lone_surrogate_in_a_filename_is_validation_failed(action_url, user_a)
     assert reply.status_code == 400
     assert reply.json()["extensions"]["code"] == "validation-failed"
     assert "lone UTF-16 surrogate" in reply.json()["message"]
+
+
+def versions_under(s3_client, bucket: str, prefix: str) -> list[str]:
+    listed = s3_client.list_object_versions(Bucket=bucket, Prefix=prefix)
+    return [item["Key"] for item in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+
+
+def test_an_upload_after_the_delete_is_removed(action_url, user_a, s3_client, local_stack):
+    # GIVEN a phenom deleted before its presigned PUT was used
+    created = create_phenom_as(action_url, user_a, ["late.jpg"])
+    prefix = f"media/{created['phenomId']}/"
+    assert delete_phenom_as(action_url, user_a, created["phenomId"]).ok
+    # WHEN the PUT lands afterwards (S3 accepts it: the URL is valid for 300 s)
+    assert requests.put(created["uploads"][0]["uploadUrl"], data=b"late", timeout=HTTP_TIMEOUT_SECONDS).ok
+    # THEN S3's notification has the handler remove the object no row names
+    wait_for(lambda: versions_under(s3_client, local_stack.media_bucket, prefix) == [], 15, "the late upload's removal")
+
+
+def test_uploads_racing_a_delete_leave_no_object_without_a_row(action_url, user_a, s3_client, local_stack):
+    # GIVEN a phenom with three files
+    created = create_phenom_as(action_url, user_a, FILES)
+    prefix = f"media/{created['phenomId']}/"
+    urls = [upload["uploadUrl"] for upload in created["uploads"]]
+    start = threading.Barrier(len(urls) * 2 + 1)
+
+    def put(url: str) -> int:
+        start.wait(timeout=HTTP_TIMEOUT_SECONDS)
+        return requests.put(url, data=b"x", timeout=HTTP_TIMEOUT_SECONDS).status_code
+
+    def delete() -> int:
+        start.wait(timeout=HTTP_TIMEOUT_SECONDS)
+        return call_action_as(action_url, user_a, "deletePhenom", {"phenomId": created["phenomId"]}).status_code
+
+    # WHEN each file is PUT twice while the phenom is deleted
+    with ThreadPoolExecutor(len(urls) * 2 + 1) as pool:
+        puts = [pool.submit(put, url) for url in urls * 2]
+        deleted = pool.submit(delete)
+        assert [future.result() for future in puts] == [200] * len(puts)
+        assert deleted.result() == 200
+    # THEN once the notifications are handled, no object is left under the deleted phenom
+    wait_for(
+        lambda: versions_under(s3_client, local_stack.media_bucket, prefix) == [], 15, "the racing uploads' removal"
+    )
