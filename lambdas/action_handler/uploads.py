@@ -24,11 +24,13 @@ MEDIA_BY_KEY = load_document(__file__, "media_by_key")
 log = get_logger("action_handler")
 
 
-def is_s3_notification(event: Mapping[str, Any]) -> bool:
-    """Whether event is an S3 event notification (rather than a Function URL request)."""
-    records = event.get("Records")
+def is_s3_notification(event: Any) -> bool:
+    """Whether event is an S3 event notification (rather than a Function URL request, or junk)."""
+    records = event.get("Records") if isinstance(event, Mapping) else None
     return (
-        isinstance(records, list) and bool(records) and all(record.get("eventSource") == "aws:s3" for record in records)
+        isinstance(records, list)
+        and bool(records)
+        and all(isinstance(record, Mapping) and record.get("eventSource") == "aws:s3" for record in records)
     )
 
 
