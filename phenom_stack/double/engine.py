@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 
+from phenom_stack.double.allowlist import allowlist_enabled, check_allowed
 from phenom_stack.double.auth import Authenticator, Session
 from phenom_stack.double.catalog import Catalog, read_catalog
 from phenom_stack.double.encoding import compact
@@ -88,6 +89,13 @@ class DoubleEngine:
         try:
             session = self.authenticate(headers)
             state = self.state
+            if (
+                allowlist_enabled(self.env)
+                and not session.is_admin
+                and isinstance(request, dict)
+                and isinstance(request.get("query"), str)
+            ):
+                check_allowed(state.metadata, session.role, request["query"])
             role_schema = state.schemas.get(session.role)
             operation = prepare(request, role_schema)
             execution = Execution(
