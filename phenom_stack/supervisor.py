@@ -61,11 +61,10 @@ class Supervisor:
         while not self._stopping.wait(WATCH_INTERVAL_SECONDS):
             with self._lock:
                 exited = [part for part in self._watched if part.process.poll() is not None]
-            for part in exited:
-                if self._stopping.is_set():
-                    return
-                if not self._recover(part):
-                    return
+            if not all(self._recover(part) for part in exited if not self._stopping.is_set()):
+                break
+        # The processes restarted from this thread die when it ends (die_with_parent): it lives until stop().
+        self._stopping.wait()
 
     def _recover(self, part: _Watched) -> bool:
         code = part.process.returncode

@@ -219,6 +219,9 @@ def test_a_dead_database_is_named_and_reported_lost(fault_stack, fault_parts, fa
     assert message.startswith("the database did not answer the GraphQL engine's query (request id ")
     wait_for(lambda: lost, END_TIMEOUT_SECONDS, "the stack noticing Postgres is gone")
     assert str(lost[0]).startswith("Postgres exited with code ")
+    # AND the parts still running (a Lambda host restarted earlier included) keep answering until the stack stops
+    again = action_error(call_action_as(stack.action_url, fault_user, "getPhenoms", {"limit": 1}))
+    assert again[:2] == (400, "dependency-unavailable")
 
 
 def stack_dirs(tmpdir: Path) -> set[str]:
