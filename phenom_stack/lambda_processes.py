@@ -86,24 +86,11 @@ def start_lambda_hosts(
     cleanup: ExitStack,
 ) -> dict[HostedFunction, subprocess.Popen]:
     """Start the planned hosts (all at once) and return their processes once each listens on its port (and on that
-    port of each also_listen address); cleanup stops them."""
+    port of each also_listen address); cleanup stops them. A host whose process died is started again this way."""
     started = {host: _launch(host, deployment, aws_endpoint_url, also_listen, cleanup) for host in hosts}
     for host, process in started.items():
         _wait_ready(host, process)
     return started
-
-
-def restart_lambda_host(
-    host: HostedFunction,
-    deployment: Mapping[str, str],
-    aws_endpoint_url: str,
-    also_listen: Sequence[str],
-    cleanup: ExitStack,
-) -> subprocess.Popen:
-    """Start one host again on its planned port (after its process died) and return it once it serves."""
-    process = _launch(host, deployment, aws_endpoint_url, also_listen, cleanup)
-    _wait_ready(host, process)
-    return process
 
 
 def _launch(

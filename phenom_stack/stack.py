@@ -17,6 +17,7 @@ import contextlib
 import functools
 import secrets
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -34,7 +35,7 @@ from phenom_stack.docker_engine import resolve_stack_kind
 from phenom_stack.docker_host import HostAccess, host_access
 from phenom_stack.hasura_engine import EngineConfig, RunningEngine, jwt_secret_config, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
-from phenom_stack.lambda_processes import plan_lambda_hosts, restart_lambda_host, start_lambda_hosts
+from phenom_stack.lambda_processes import HostedFunction, plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.leftovers import make_workdir, remove_leftovers
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.moto_clients import moto_client
@@ -191,7 +192,7 @@ def run_local_stack(
                 supervisor.watch(
                     f"the Lambda host of {host.name}",
                     process,
-                    functools.partial(restart_lambda_host, host, environment, aws_endpoint_url, listen, restarts),
+                    functools.partial(_restart_lambda_host, host, environment, aws_endpoint_url, listen, restarts),
                 )
         supervisor.start()
         # Registered last, so it runs first: the parts' own stops are not taken for faults.
@@ -252,6 +253,11 @@ def _start_engine(
     engine = start_engine(kind, config, port, log_dir, access)
     processes.callback(engine.stop)
     return engine
+
+
+def _restart_lambda_host(host: HostedFunction, *start_arguments) -> subprocess.Popen:
+    """The new process of a Lambda host whose process died, once it serves on its planned port."""
+    return start_lambda_hosts([host], *start_arguments)[host]
 
 
 def _interrupt_main(error: PartLost) -> None:
