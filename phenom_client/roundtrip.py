@@ -21,6 +21,11 @@ ROUNDTRIP_STEPS = ("sign in", "createPhenom", "upload", "getPhenoms", "download"
 TEST_DATA_PREFIX = "phenom-smoke-"
 # getPhenoms lists newest first; the largest page makes sure a run that overlaps another still finds its row.
 LIST_LIMIT = 100
+# Refusals the handler or Hasura make before anything is written; after any other failure (no answer, a gateway
+# error, Hasura's "http exception when calling webhook" when the Lambda died or stalled mid-insert) a row may exist.
+REFUSED_BEFORE_WRITE = frozenset(
+    {"validation-failed", "invalid-jwt", "bad-request", "not-supported", "access-denied", "parse-failed"}
+)
 
 
 @dataclass(frozen=True)
@@ -105,9 +110,12 @@ def _create(client: PhenomClient, outcome: RoundTripOutcome) -> CreatedPhenom:
     filename = outcome.test_object.filename
     try:
         created = client.create_phenom([filename])
-    except GraphQLRequestFailed as error:
-        # No answer (or a gateway error) does not mean no row: cleanup looks for it by its unique filename.
-        outcome.create_outcome_unknown = error.transient
+    except PhenomClientError as error:
+        # A failure that is not a refusal before the write does not mean no row: cleanup looks for it by its unique
+        # filename.
+        outcome.create_outcome_unknown = not (
+            isinstance(error, GraphQLRequestFailed) and error.code in REFUSED_BEFORE_WRITE
+        )
         raise
     outcome.phenom_id = created.phenom_id
     names = [upload.filename for upload in created.uploads]
@@ -158,19 +166,34 @@ def _clean_up(client: PhenomClient, outcome: RoundTripOutcome) -> str | None:
     filename = outcome.test_object.filename
     try:
         if outcome.phenom_id is None and outcome.create_outcome_unknown:
-            found = [
-                row for row in client.get_phenoms(limit=LIST_LIMIT) if any(m.filename == filename for m in row.media)
-            ]
-            if not found:
-                return f"createPhenom got no answer and getPhenoms does not list {filename}: nothing to clean"
-            outcome.phenom_id = found[0].id
+            return _clean_up_unknown_create(client, filename)
         if outcome.phenom_id is None or outcome.deleted:
             return None
         client.delete_phenom(outcome.phenom_id)
     except PhenomClientError as error:
-        return (
-            f"could not delete phenom {outcome.phenom_id or '(id unknown)'} ({filename}): {error}; "
-            f"delete it with deletePhenom as {client.env.smoke_username} on --env {client.env.name}"
-        )
+        return _cleanup_failed(client, outcome.phenom_id, filename, error)
     outcome.deleted = True
     return f"deleted phenom {outcome.phenom_id} ({filename}) after the failed step"
+
+
+def _clean_up_unknown_create(client: PhenomClient, filename: str) -> str:
+    """Search by the run's unique filename for the rows a create with no known outcome may have left; delete each."""
+    found = [row.id for row in client.get_phenoms(limit=LIST_LIMIT) if any(m.filename == filename for m in row.media)]
+    if not found:
+        return f"createPhenom's outcome is unknown and getPhenoms does not list {filename}: nothing to clean"
+    for phenom_id in found:
+        try:
+            client.delete_phenom(phenom_id)
+        except PhenomClientError as error:
+            return _cleanup_failed(client, phenom_id, filename, error)
+    return (
+        f"deleted phenom {', '.join(found)} ({filename}): createPhenom's outcome was unknown and getPhenoms listed "
+        f"{len(found)} phenom(s) with that file"
+    )
+
+
+def _cleanup_failed(client: PhenomClient, phenom_id: str | None, filename: str, error: PhenomClientError) -> str:
+    return (
+        f"could not delete phenom {phenom_id or '(id unknown)'} ({filename}): {error}; "
+        f"delete it with deletePhenom as {client.env.smoke_username} on --env {client.env.name}"
+    )

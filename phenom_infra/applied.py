@@ -271,7 +271,7 @@ def applied_environment(name: str, destroy_on_exit: bool | None = None) -> Itera
     reason = missing_tool()
     if reason:
         raise InfraApplyError(reason)
-    from phenom_stack.moto_server import start_moto_server
+    from phenom_stack.moto_server import moto_url, start_moto_server
     from phenom_stack.ports import free_port
 
     started = time.perf_counter()
@@ -282,7 +282,9 @@ def applied_environment(name: str, destroy_on_exit: bool | None = None) -> Itera
         workdir = Path(tempfile.mkdtemp(prefix=f"phenom-infra-{name}-"))
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         settings = {"MOTO_ACCOUNT_ID": facts.account_id, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-        endpoint = start_moto_server(free_port(), {}, (), workdir, cleanup, settings=settings, terraform_gaps=True)
+        port = free_port()
+        start_moto_server(port, {}, (), workdir, cleanup, settings=settings, terraform_gaps=True)
+        endpoint = moto_url(port)
         applied = AppliedEnvironment(
             facts=facts, aws_endpoint_url=endpoint, workdir=workdir, destroy_on_exit=destroy_on_exit
         )

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from lambdas.action_handler.filenames import MEDIA_PREFIX
 from phenom_stack import names
 from phenom_stack.local_stack import StackUser
 
@@ -89,9 +90,10 @@ def create_cognito(cognito, triggers: Mapping[str, str]) -> CognitoPool:
     return CognitoPool(user_pool_id=pool["Id"], client_id=client["ClientId"])
 
 
-def create_media_bucket(s3) -> str:
+def create_media_bucket(s3, uploads_function_arn: str) -> str:
     """Bucket `phenom-local-media-storage`: versioned, AES256, public access blocked, owner-enforced, old versions
-    expired, as in prod (not its TLS-only policy: the stack serves plain HTTP on loopback)."""
+    expired, and new objects under media/ notified to uploads_function_arn (the action handler), as in prod (not its
+    TLS-only policy: the stack serves plain HTTP on loopback)."""
     bucket = names.MEDIA_BUCKET
     s3.create_bucket(Bucket=bucket)
     s3.put_bucket_ownership_controls(
@@ -114,6 +116,19 @@ def create_media_bucket(s3) -> str:
         },
     )
     s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [LIFECYCLE_RULE]})
+    s3.put_bucket_notification_configuration(
+        Bucket=bucket,
+        NotificationConfiguration={
+            "LambdaFunctionConfigurations": [
+                {
+                    "Id": "media-uploaded",
+                    "LambdaFunctionArn": uploads_function_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": MEDIA_PREFIX}]}},
+                }
+            ]
+        },
+    )
     return bucket
 
 

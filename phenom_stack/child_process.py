@@ -10,6 +10,7 @@ and SIGINT shut it down in order and it exits 0.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import selectors
 import signal
@@ -30,6 +31,8 @@ STOP_TIMEOUT_SECONDS = 5.0
 READY_PREFIX = "READY "
 STOP_SIGNALS = {signal.SIGTERM, signal.SIGINT}
 LOOPBACK = "127.0.0.1"
+# prctl(2) option: the signal the kernel sends a process when the thread that started it ends (Linux only).
+PR_SET_PDEATHSIG = 1
 # How often a serving thread checks for shutdown (socketserver's default is 0.5 s): the stack waits for it on stop.
 POLL_INTERVAL_SECONDS = 0.05
 
@@ -62,9 +65,29 @@ def start_child(
             stdout=subprocess.PIPE,
             stderr=log,
             start_new_session=True,
+            preexec_fn=die_with_parent(signal.SIGKILL),
         )
     cleanup.callback(stop_process_group, process)
     return process
+
+
+def die_with_parent(death_signal: int) -> Callable[[], None] | None:
+    """A preexec_fn that has the kernel send death_signal to the child when its parent dies, however it dies (a
+    SIGKILL of the stack included), so no part outlives the stack; None where prctl(2) does not exist (macOS).
+
+    Linux sends it when the parent *thread* ends: the stack starts its parts from threads that live as long as it."""
+    if not sys.platform.startswith("linux"):
+        return None
+    parent = os.getpid()
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def arm() -> None:
+        libc.prctl(PR_SET_PDEATHSIG, death_signal, 0, 0, 0)
+        # The parent may have died between fork and prctl: then no signal would ever come.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arm
 
 
 def wait_ready(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -33,11 +34,20 @@ def main(argv: list[str] | None = None) -> int:
     # Imported once the signal handlers are in place: a SIGTERM during the heavy imports then unwinds cleanly too.
     from phenom_stack.stack import run_local_stack
 
+    lost = []
+
+    def stop_on_lost_part(error: StackError) -> None:
+        lost.append(error)
+        os.kill(os.getpid(), signal.SIGTERM)
+
     try:
-        with run_local_stack(args.stack) as stack:
+        with run_local_stack(args.stack, stop_on_lost_part) as stack:
             print(stack.to_json() if args.json else describe_stack(stack), flush=True)
             threading.Event().wait()
     except Shutdown:
+        if lost:
+            print(f"phenom-stack: {lost[0]}", file=sys.stderr)
+            return 1
         return 0
     except StackError as error:
         print(f"phenom-stack: {error}", file=sys.stderr)

@@ -9,6 +9,7 @@ stack's log directory.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping
 from contextlib import ExitStack
 from pathlib import Path
@@ -26,6 +27,7 @@ class DoubleProcess:
         self.environment = dict(environment)
         self.log_path = log_dir / LOG_NAME
         self._processes = ExitStack()
+        self.process: subprocess.Popen | None = None
 
     def start(self) -> str:
         """Start the process and return the double's base URL once it listens."""
@@ -38,7 +40,7 @@ class DoubleProcess:
             "PYTHONPATH": str(REPO_ROOT),
             "PYTHONUNBUFFERED": "1",
         }
-        process = start_child("phenom_stack.double", [], environment, self.log_path, self._processes)
+        process = self.process = start_child("phenom_stack.double", [], environment, self.log_path, self._processes)
         port = wait_ready(
             process,
             self.log_path,

@@ -30,10 +30,14 @@ class EngineConfig:
     admin_secret: str = field(repr=False)
     jwt_secret_config: dict
     action_url: str
+    # Production runs only the app's operations for users (the allow-list); the local stack serves any operation by
+    # default, so the contract suite can probe permissions and errors with operations of its own.
+    enable_allowlist: bool = False
 
     def environment(self) -> dict[str, str]:
         """The container's environment (HASURA_GRAPHQL_UNAUTHORIZED_ROLE stays unset, as in prod)."""
         return {
+            "HASURA_GRAPHQL_ENABLE_ALLOWLIST": "true" if self.enable_allowlist else "false",
             "HASURA_GRAPHQL_ADMIN_SECRET": self.admin_secret,
             "HASURA_GRAPHQL_JWT_SECRET": json.dumps(self.jwt_secret_config),
             "HASURA_GRAPHQL_METADATA_DATABASE_URL": self.database_url,

@@ -7,6 +7,7 @@ are fed the same way afterwards (migrations through /v2/query, metadata through 
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -20,6 +21,9 @@ class RunningEngine(Protocol):
     """A started engine: where it listens and how to stop it."""
 
     base_url: str
+
+    @property
+    def process(self) -> subprocess.Popen | None: ...
 
     def stop(self) -> None: ...
 
@@ -36,6 +40,11 @@ class StartableEngine(Protocol):
 class _StartedEngine:
     base_url: str
     _server: StartableEngine = field(repr=False)
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The engine's own process, where it runs as one on this host (the double; a container has none)."""
+        return getattr(self._server, "process", None)
 
     def stop(self) -> None:
         self._server.stop()

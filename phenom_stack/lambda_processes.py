@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -83,39 +84,51 @@ def start_lambda_hosts(
     aws_endpoint_url: str,
     also_listen: Sequence[str],
     cleanup: ExitStack,
-) -> None:
-    """Start the planned hosts (all at once) and return once each listens on its port (and on that port of each
-    also_listen address); cleanup stops them."""
-    started = []
-    for host in hosts:
-        function = host.function
-        arguments = [
-            function.handler,
-            "--name",
-            host.name,
-            "--timeout",
-            str(function.timeout_seconds),
-            "--memory",
-            str(function.memory_mb),
-            "--port",
-            str(host.port),
-            *also_listen_arguments(also_listen),
-        ]
-        if function.function_url:
-            arguments.append("--function-url")
-        process = start_child(
-            "phenom_stack.lambda_host",
-            arguments,
-            runtime_environment(function, deployment, aws_endpoint_url),
-            host.log_path,
-            cleanup,
-        )
-        started.append((host, process))
-    for host, process in started:
-        wait_ready(
-            process,
-            host.log_path,
-            f"Lambda host for {host.name} ({host.function.handler})",
-            f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.name} "
-            f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
-        )
+) -> dict[HostedFunction, subprocess.Popen]:
+    """Start the planned hosts (all at once) and return their processes once each listens on its port (and on that
+    port of each also_listen address); cleanup stops them. A host whose process died is started again this way."""
+    started = {host: _launch(host, deployment, aws_endpoint_url, also_listen, cleanup) for host in hosts}
+    for host, process in started.items():
+        _wait_ready(host, process)
+    return started
+
+
+def _launch(
+    host: HostedFunction,
+    deployment: Mapping[str, str],
+    aws_endpoint_url: str,
+    also_listen: Sequence[str],
+    cleanup: ExitStack,
+) -> subprocess.Popen:
+    function = host.function
+    arguments = [
+        function.handler,
+        "--name",
+        host.name,
+        "--timeout",
+        str(function.timeout_seconds),
+        "--memory",
+        str(function.memory_mb),
+        "--port",
+        str(host.port),
+        *also_listen_arguments(also_listen),
+    ]
+    if function.function_url:
+        arguments.append("--function-url")
+    return start_child(
+        "phenom_stack.lambda_host",
+        arguments,
+        runtime_environment(function, deployment, aws_endpoint_url),
+        host.log_path,
+        cleanup,
+    )
+
+
+def _wait_ready(host: HostedFunction, process: subprocess.Popen) -> None:
+    wait_ready(
+        process,
+        host.log_path,
+        f"Lambda host for {host.name} ({host.function.handler})",
+        f"run `python -m phenom_stack.lambda_host {host.function.handler} --name {host.name} "
+        f"--port {host.port}` to see the import error (or that the port was taken meanwhile)",
+    )

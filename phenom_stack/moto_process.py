@@ -36,6 +36,7 @@ from phenom_stack.child_process import (
 )
 from phenom_stack.cognito_triggers import cognito_triggers
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
+from phenom_stack.s3_notifications import s3_notifications
 from phenom_stack.s3_presign import PresignCheck
 
 ANSWER_TIMEOUT_SECONDS = 10.0
@@ -89,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with ExitStack() as wrappers:
         wrappers.enter_context(cognito_triggers(dict(args.trigger)))
+        wrappers.enter_context(s3_notifications(dict(args.trigger)))
         if args.terraform_gaps:
             # Imported only here: the local stack's moto never loads the RDS backend.
             from phenom_infra.moto_gaps import terraform_gaps

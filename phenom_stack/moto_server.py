@@ -9,6 +9,7 @@ goes away with the process, so every stack starts from nothing.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
@@ -34,9 +35,9 @@ def start_moto_server(
     *,
     settings: Mapping[str, str] | None = None,
     terraform_gaps: bool = False,
-) -> str:
+) -> subprocess.Popen:
     """Serve moto on 127.0.0.1:port (and at port on each also_listen address) with the Cognito triggers wired
-    (Lambda ARN -> local Invoke API URL); return its loopback URL once it answers; cleanup stops it.
+    (Lambda ARN -> local Invoke API URL); return its process once it answers (at moto_url(port)); cleanup stops it.
 
     settings are MOTO_* variables over the caller's own; terraform_gaps wraps moto where a Terraform apply needs it
     (phenom_infra.moto_gaps)."""
@@ -56,4 +57,4 @@ def start_moto_server(
         f"run `python -m phenom_stack.moto_process --port {port}` to see why it fails "
         "(an import error, or the port was taken meanwhile)",
     )
-    return moto_url(port)
+    return process

@@ -5,16 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
 
-from phenom_stack.child_process import log_tail
+from phenom_stack.child_process import die_with_parent, log_tail
 from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
+from phenom_stack.leftovers import POSTGRES_PREFIX, make_workdir
 from phenom_stack.ports import free_port
 
 DATABASE = "phenom"
@@ -93,7 +95,7 @@ class EmbeddedPostgres:
         """Init a cluster, start the server, create the database; return its URL."""
         run_as = self._run_as()
         bin_dir = _postgres_bin_dir(run_as)
-        self._workdir = Path(tempfile.mkdtemp(prefix="phenom-pg-", dir=self._base_dir))
+        self._workdir = make_workdir(POSTGRES_PREFIX, self._base_dir)
         data_dir = self._workdir / "data"
         data_dir.mkdir()
         if run_as:
@@ -142,11 +144,18 @@ class EmbeddedPostgres:
                 stderr=subprocess.STDOUT,
                 user=run_as,
                 start_new_session=True,
+                # SIGQUIT is Postgres's immediate shutdown: the postmaster ends its backends and helpers, then itself.
+                preexec_fn=die_with_parent(signal.SIGQUIT),
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
         self._run([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE], None)
         return self.url
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """The postmaster, once started."""
+        return self._process
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
@@ -243,6 +252,11 @@ class ContainerPostgres:
                     "Hint: a cold machine may need longer (raise TC_MAX_TRIES), or run with --stack hermetic"
                 ) from error
         return self.url
+
+    @property
+    def process(self) -> subprocess.Popen | None:
+        """None: the container's processes are Docker's to watch."""
+        return None
 
     def stop(self) -> None:
         """Stop and remove the container."""

@@ -12,10 +12,13 @@ users, whose confirmation runs the sync Lambda against the engine.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
+import functools
 import secrets
 import shutil
-import tempfile
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,12 +36,14 @@ from phenom_stack.docker_host import HostAccess, host_access
 from phenom_stack.engine_config import EngineConfig, jwt_secret_config
 from phenom_stack.hasura_engine import RunningEngine, start_engine
 from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
-from phenom_stack.lambda_processes import plan_lambda_hosts, start_lambda_hosts
+from phenom_stack.lambda_processes import HostedFunction, plan_lambda_hosts, start_lambda_hosts
+from phenom_stack.leftovers import make_workdir, remove_leftovers
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.moto_clients import moto_client
 from phenom_stack.moto_server import DUMMY_CREDENTIALS, moto_url, start_moto_server
 from phenom_stack.ports import free_port
 from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres
+from phenom_stack.supervisor import PartLost, Supervisor
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
 
@@ -66,12 +71,17 @@ class StartClock:
 
 
 @contextmanager
-def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
-    """Start a local stack of the requested kind (auto|hermetic|docker), yield it, and stop it."""
+def run_local_stack(
+    requested_kind: str = "auto", on_part_lost: Callable[[PartLost], None] | None = None
+) -> Iterator[LocalStack]:
+    """Start a local stack of the requested kind (auto|hermetic|docker), yield it, and stop it. While it runs, a
+    Lambda host that dies is restarted; when a part that cannot be restarted dies, on_part_lost(error) is called
+    (by default the main thread gets a KeyboardInterrupt, which stops the stack)."""
     kind = resolve_stack_kind(requested_kind)
     clock = StartClock()
     with ExitStack() as cleanup:
-        workdir = Path(tempfile.mkdtemp(prefix="phenom-stack-"))
+        remove_leftovers()
+        workdir = make_workdir()
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
         background = ThreadPoolExecutor(max_workers=5, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
@@ -118,7 +128,13 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         secretsmanager = moto_client("secretsmanager", aws_endpoint_url)
         moto.result()
         pool = clock.time("cognito", create_cognito, cognito, triggers)
-        media_bucket = clock.time("s3", create_media_bucket, s3)
+        media_bucket = clock.time("s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
+        action_environment = {
+            **deployment,
+            "MEDIA_BUCKET": media_bucket,
+            "COGNITO_USER_POOL_ID": pool.user_pool_id,
+            "COGNITO_APP_CLIENT_ID": pool.client_id,
+        }
         action_host = _in_background(
             background,
             cleanup,
@@ -126,12 +142,7 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
             "action_host",
             start_lambda_hosts,
             [hosted[ACTION_HANDLER]],
-            {
-                **deployment,
-                "MEDIA_BUCKET": media_bucket,
-                "COGNITO_USER_POOL_ID": pool.user_pool_id,
-                "COGNITO_APP_CLIENT_ID": pool.client_id,
-            },
+            action_environment,
             aws_endpoint_url,
             also_listen,
         )
@@ -168,6 +179,25 @@ def run_local_stack(requested_kind: str = "auto") -> Iterator[LocalStack]:
         trigger_hosts.result()
         users = clock.time("users", create_users, cognito, secretsmanager, pool)
         action_host.result()
+
+        supervisor = Supervisor(on_part_lost or _interrupt_main)
+        restarts = cleanup.enter_context(ExitStack())
+        for name, process in (("Postgres", postgres.process), ("moto", moto.result()), ("the engine", engine.process)):
+            if process is not None:
+                supervisor.watch(name, process)
+        for started, environment, listen in (
+            (trigger_hosts.result(), deployment, ()),
+            (action_host.result(), action_environment, also_listen),
+        ):
+            for host, process in started.items():
+                supervisor.watch(
+                    f"the Lambda host of {host.name}",
+                    process,
+                    functools.partial(_restart_lambda_host, host, environment, aws_endpoint_url, listen, restarts),
+                )
+        supervisor.start()
+        # Registered last, so it runs first: the parts' own stops are not taken for faults.
+        cleanup.callback(supervisor.stop)
 
         yield LocalStack(
             stack=kind,
@@ -224,6 +254,17 @@ def _start_engine(
     engine = start_engine(kind, config, port, log_dir, access)
     processes.callback(engine.stop)
     return engine
+
+
+def _restart_lambda_host(host: HostedFunction, *start_arguments) -> subprocess.Popen:
+    """The new process of a Lambda host whose process died, once it serves on its planned port."""
+    return start_lambda_hosts([host], *start_arguments)[host]
+
+
+def _interrupt_main(error: PartLost) -> None:
+    """Say which part was lost, then stop the stack from its main thread (as Ctrl-C would)."""
+    print(f"phenom-stack: {error}", file=sys.stderr, flush=True)
+    _thread.interrupt_main()
 
 
 def _settle(future: Future) -> None:

@@ -20,12 +20,22 @@ DELETE_PHENOM = load_document(__file__, "delete_phenom")
 def delete_phenom(
     caller: Caller, action_input: Mapping[str, Any], services: ActionServices, deadline: Deadline
 ) -> dict[str, Any]:
-    """The DeletePhenomOutput; objects go first, so a failure leaves the row for a retry to finish."""
+    """The DeletePhenomOutput. Of deletes of one phenom side by side, Postgres lets exactly one delete the row: that
+    one deletes the objects and reports those it listed before, the others are not-found. Objects under the prefix
+    of a phenom without a row belong to nobody (a delete whose object deletion failed, an upload after a delete):
+    a delete of that id removes them, so retrying a failed delete finishes it."""
     target = phenom_id(action_input)
-    hasura = services.hasura
+    prefix = media_prefix(target)
+    hasura, storage = services.hasura, services.storage
     row = hasura.execute(PHENOM_OWNER, {"id": target}, timeout=deadline.remaining())["phenoms_by_pk"]
-    if row is None or row["owner_id"] != caller.sub:
+    if row is None:
+        storage.delete_prefix(prefix, deadline)
         raise NotFound(f"phenom {target} not found")
-    deleted_objects = services.storage.delete_prefix(media_prefix(target), deadline)
-    hasura.execute(DELETE_PHENOM, {"id": target, "ownerId": caller.sub}, timeout=deadline.remaining())
-    return {"phenomId": target, "deletedObjects": deleted_objects}
+    if row["owner_id"] != caller.sub:
+        raise NotFound(f"phenom {target} not found")
+    listed = storage.keys_with_data(prefix, deadline)
+    deleted = hasura.execute(DELETE_PHENOM, {"id": target, "ownerId": caller.sub}, timeout=deadline.remaining())
+    if deleted["delete_phenoms"]["affected_rows"] == 0:
+        raise NotFound(f"phenom {target} not found")
+    removed = storage.delete_prefix(prefix, deadline)
+    return {"phenomId": target, "deletedObjects": len(listed | removed)}

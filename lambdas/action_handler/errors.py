@@ -38,6 +38,13 @@ class NotFound(ActionError):
     code = "not-found"
 
 
+class DependencyUnavailable(ActionError):
+    """A service the action needs did not answer or failed; the message names it (never its address or internals),
+    and the same call may succeed once it is back."""
+
+    code = "dependency-unavailable"
+
+
 class NotSupported(ActionError):
     """The action name is not one this handler serves."""
 

@@ -8,6 +8,8 @@ import unicodedata
 MAX_NAME_CHARS = 100
 MAX_EXTENSION_CHARS = 10
 FALLBACK_NAME = "file"
+# Every phenom's objects live under MEDIA_PREFIX<phenomId>/ (S3 notifies the handler of new objects there).
+MEDIA_PREFIX = "media/"
 _UNSAFE_RUN = re.compile(r"[^A-Za-z0-9._-]+")
 _DOT_RUN = re.compile(r"\.{2,}")
 _EDGE_CHARS = ".-"
@@ -17,9 +19,7 @@ def sanitise_filename(raw: str) -> str:
     """A name of [A-Za-z0-9._-], at most MAX_NAME_CHARS long, not starting with `.` or `-`; `file` if nothing is left."""
     # NFKC first, so look-alikes such as fullwidth dots and slashes become the ASCII they imitate and are stripped.
     name = unicodedata.normalize("NFKC", raw)
-    name = re.split(r"[/\\]", name)[-1]
-    # Control and format characters (NUL, RTL override, zero-width) go entirely: they carry no visible meaning.
-    name = "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf"))
+    name = visible_characters(re.split(r"[/\\]", name)[-1])
     name = _UNSAFE_RUN.sub("_", name)
     name = _DOT_RUN.sub(".", name).strip(_EDGE_CHARS)
     return _capped(name) or FALLBACK_NAME
@@ -43,9 +43,16 @@ def media_key(phenom_id: str, sort_order: int, raw_filename: str) -> str:
 
 def media_prefix(phenom_id: str) -> str:
     """The prefix under which every object of one phenom lives."""
-    return f"media/{phenom_id}/"
+    return f"{MEDIA_PREFIX}{phenom_id}/"
+
+
+def visible_characters(name: str) -> str:
+    """name without control and format characters (NUL, the RTL override and the other bidi controls, zero-width
+    characters): they carry no visible meaning, and bidi controls make `photo<RLO>gpj.exe` display as photoexe.jpg."""
+    return "".join(char for char in name if unicodedata.category(char) not in ("Cc", "Cf"))
 
 
 def stored_filename(raw: str) -> str:
-    """The client's filename as the database keeps it: Postgres text cannot hold NUL characters."""
-    return raw.replace("\x00", "")
+    """The client's filename as the database keeps it and getPhenoms shows it: its visible characters (Postgres text
+    cannot hold NUL either)."""
+    return visible_characters(raw)

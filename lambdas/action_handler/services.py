@@ -6,6 +6,7 @@ from functools import cached_property
 
 from lambdas.action_handler.auth import TokenVerifier
 from lambdas.action_handler.config import ActionConfig
+from lambdas.action_handler.dependencies import aws_answering
 from lambdas.action_handler.storage import MediaStorage
 from lambdas.action_handler.time_budget import CALL_SETTINGS
 from lambdas.shared.hasura import HasuraAdminClient, admin_client
@@ -24,7 +25,8 @@ class ActionServices:
     @cached_property
     def hasura(self) -> HasuraAdminClient:
         # Read here rather than at construction, so refused tokens never wait for Secrets Manager.
-        return admin_client(self.config.app_secrets_id, self.config.graphql_url, CALL_SETTINGS)
+        with aws_answering("Secrets Manager (the app secret)", CALL_SETTINGS):
+            return admin_client(self.config.app_secrets_id, self.config.graphql_url, CALL_SETTINGS)
 
     @cached_property
     def storage(self) -> MediaStorage:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from lambdas.action_handler.dependencies import aws_answering
 from lambdas.action_handler.time_budget import CALL_SETTINGS
 from lambdas.shared.aws import aws_client
 from lambdas.shared.deadline import Deadline
@@ -16,6 +17,7 @@ _DELETE_BATCH = 1000  # the most keys one DeleteObjects call accepts
 # (the AWS default), and for an endpoint override such as moto on 127.0.0.1 it switches to path style by itself,
 # so one configuration serves both without looking at the environment.
 S3_SETTINGS = replace(CALL_SETTINGS, signature_version="s3v4")
+S3_SERVICE = "the media bucket (S3)"
 
 
 class MediaDeletionError(Exception):
@@ -49,16 +51,47 @@ class MediaStorage:
         from botocore.exceptions import ClientError
 
         try:
-            self._s3.head_object(Bucket=self.bucket, Key=key)
+            with aws_answering(S3_SERVICE, S3_SETTINGS):
+                self._s3.head_object(Bucket=self.bucket, Key=key)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
                 return False
             raise
         return True
 
-    def delete_prefix(self, prefix: str, deadline: Deadline) -> int:
-        """Delete every version and delete marker under `prefix`, each call started before `deadline`; the number
-        of distinct keys that had data."""
+    def keys_with_data(self, prefix: str, deadline: Deadline) -> set[str]:
+        """The keys under `prefix` that have at least one version with data."""
+        with aws_answering(S3_SERVICE, S3_SETTINGS):
+            return self._versions(prefix, deadline)[1]
+
+    def delete_prefix(self, prefix: str, deadline: Deadline) -> set[str]:
+        """Delete every version and delete marker under `prefix`, each call started before `deadline`; the keys
+        that had data."""
+        with aws_answering(S3_SERVICE, S3_SETTINGS):
+            versions, keys_with_data = self._versions(prefix, deadline)
+            for start in range(0, len(versions), _DELETE_BATCH):
+                batch = versions[start : start + _DELETE_BATCH]
+                deadline.remaining()
+                answer = self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+                if answer.get("Errors"):
+                    first = answer["Errors"][0]
+                    raise MediaDeletionError(
+                        f"S3 kept {len(answer['Errors'])} object versions under {prefix} "
+                        f"(first: {first.get('Code')} {first.get('Message')}); check the handler's "
+                        "s3:DeleteObjectVersion permission"
+                    )
+        return keys_with_data
+
+    def delete_key(self, key: str, deadline: Deadline) -> None:
+        """Delete every version and delete marker of exactly `key` (not of longer keys it is a prefix of)."""
+        with aws_answering(S3_SERVICE, S3_SETTINGS):
+            versions = [version for version in self._versions(key, deadline)[0] if version["Key"] == key]
+            if versions:
+                deadline.remaining()
+                self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": versions, "Quiet": True})
+
+    def _versions(self, prefix: str, deadline: Deadline) -> tuple[list[dict[str, str]], set[str]]:
+        """Every version and delete marker under `prefix` (as DeleteObjects takes them) and the keys with data."""
         versions: list[dict[str, str]] = []
         keys_with_data: set[str] = set()
         deadline.remaining()
@@ -69,14 +102,4 @@ class MediaStorage:
                 versions.append({"Key": version["Key"], "VersionId": version["VersionId"]})
             for marker in page.get("DeleteMarkers", []):
                 versions.append({"Key": marker["Key"], "VersionId": marker["VersionId"]})
-        for start in range(0, len(versions), _DELETE_BATCH):
-            batch = versions[start : start + _DELETE_BATCH]
-            deadline.remaining()
-            answer = self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-            if answer.get("Errors"):
-                first = answer["Errors"][0]
-                raise MediaDeletionError(
-                    f"S3 kept {len(answer['Errors'])} object versions under {prefix} "
-                    f"(first: {first.get('Code')} {first.get('Message')}); check the handler's s3:DeleteObjectVersion permission"
-                )
-        return len(keys_with_data)
+        return versions, keys_with_data

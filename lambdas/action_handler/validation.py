@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from lambdas.action_handler.errors import ValidationFailed
+from lambdas.action_handler.filenames import visible_characters
 
 MEDIA_TYPES = ("image", "video", "audio")
 MAX_FILES = 10
 MAX_FILENAME_CHARS = 1024
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
+_SURROGATES = (0xD800, 0xDFFF)
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,14 @@ def _filenames(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not 1 <= len(value) <= MAX_FILES:
         raise ValidationFailed(f"input.filenames must be a list of 1 to {MAX_FILES} names")
     for index, name in enumerate(value):
-        if not isinstance(name, str) or not name.strip() or len(name) > MAX_FILENAME_CHARS:
+        if not isinstance(name, str) or not visible_characters(name).strip() or len(name) > MAX_FILENAME_CHARS:
             raise ValidationFailed(
-                f"input.filenames[{index}] must be a non-empty string of at most {MAX_FILENAME_CHARS} characters"
+                f"input.filenames[{index}] must be a string of at most {MAX_FILENAME_CHARS} characters with a "
+                "visible one"
             )
+        if any(_SURROGATES[0] <= ord(char) <= _SURROGATES[1] for char in name):
+            # JSON's \ud800 escapes decode to lone surrogates, which are not text: no database or S3 key holds them.
+            raise ValidationFailed(f"input.filenames[{index}] holds a lone UTF-16 surrogate, which is not text")
     return tuple(value)
 
 

@@ -17,12 +17,14 @@ DEFAULT_TIMEOUT_SECONDS = 10.0
 
 
 class HasuraCallError(Exception):
-    """A call to Hasura failed; `code` is Hasura's errors[].extensions.code or a transport code."""
+    """A call to Hasura failed; `code` is Hasura's errors[].extensions.code or a transport code (`timeout` when no
+    answer came within `waited_seconds`)."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, waited_seconds: float | None = None) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.waited_seconds = waited_seconds
 
 
 class HasuraGraphQLError(HasuraCallError):
@@ -59,6 +61,11 @@ class HasuraAdminClient:
                 body = error.read()
             return _data_of(body, f"HTTP {error.code}")
         except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            waited = timeout or self.timeout_seconds
+            if isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None), TimeoutError):
+                raise HasuraTransportError(
+                    "timeout", f"no answer from {self.url} within {waited:.1f} s: timed out", waited
+                ) from None
             raise HasuraTransportError("unreachable", f"no answer from {self.url}: {error}") from None
         return _data_of(body, "HTTP 200")
 

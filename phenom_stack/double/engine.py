@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 
+from phenom_stack.double.allowlist import allowlist_enabled, check_allowed
 from phenom_stack.double.auth import Authenticator, Session
 from phenom_stack.double.catalog import Catalog, read_catalog
 from phenom_stack.double.encoding import compact
@@ -72,7 +73,8 @@ class DoubleEngine:
         """
         try:
             request = json.loads(body or b"null")
-        except ValueError:
+        # JSON nested deeper than the interpreter's recursion limit cannot be decoded either.
+        except (ValueError, RecursionError):
             error = HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value")
             return (400 if legacy_status else 200), compact({"errors": [error.graphql_error()]}), []
         if isinstance(request, list):
@@ -87,6 +89,13 @@ class DoubleEngine:
         try:
             session = self.authenticate(headers)
             state = self.state
+            if (
+                allowlist_enabled(self.env)
+                and not session.is_admin
+                and isinstance(request, dict)
+                and isinstance(request.get("query"), str)
+            ):
+                check_allowed(state.metadata, session.role, request["query"])
             role_schema = state.schemas.get(session.role)
             operation = prepare(request, role_schema)
             execution = Execution(

@@ -2,16 +2,41 @@
 
 from __future__ import annotations
 
+import select
 import threading
 from contextlib import contextmanager
 
 import psycopg
+
+from phenom_stack.double.errors import HasuraError
 
 # Hasura's default pool size per source.
 DEFAULT_MAX_CONNECTIONS = 50
 ACQUIRE_TIMEOUT_SECONDS = 30
 # Hasura's connections answer timestamptz in UTC whatever the server's TimeZone setting is.
 SESSION_OPTIONS = "-c TimeZone=UTC"
+
+
+def _connect(url: str) -> psycopg.Connection:
+    try:
+        # No server-side prepared statements, as the metadata's use_prepared_statements: false asks.
+        return psycopg.connect(url, autocommit=True, options=SESSION_OPTIONS, prepare_threshold=None)
+    except psycopg.OperationalError as error:
+        # Hasura answers a database it cannot connect to as any unexpected transaction error.
+        raise HasuraError(
+            "unexpected",
+            "database query error",
+            status=500,
+            internal={"error": "connection error", "cause": str(error)},
+        ) from None
+
+
+def _dropped_by_server(connection: psycopg.Connection) -> bool:
+    """Whether an idle connection's socket has something to read: the server's goodbye or its closed end."""
+    if connection.closed or connection.broken:
+        return True
+    readable, _, _ = select.select([connection.fileno()], [], [], 0)
+    return bool(readable)
 
 
 class PoolExhausted(Exception):
@@ -37,11 +62,13 @@ class ConnectionPool:
         try:
             with self._lock:
                 connection = self._idle.pop() if self._idle else None
+            if connection is not None and _dropped_by_server(connection):
+                # Postgres restarted (or ended the backend) while this connection sat idle: a new one takes the
+                # query instead of it failing as `database query error`.
+                connection.close()
+                connection = None
             if connection is None:
-                # No server-side prepared statements, as the metadata's use_prepared_statements: false asks.
-                connection = psycopg.connect(
-                    self._url, autocommit=True, options=SESSION_OPTIONS, prepare_threshold=None
-                )
+                connection = _connect(self._url)
             yield connection
         finally:
             if connection is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from phenom_stack.double.encoding import compact
@@ -18,6 +20,16 @@ VERSION = {"version": "v2.48.5-ce"}
 # whole answers 400 instead of 200.
 LEGACY_GRAPHQL_PATH = "/v1alpha1/graphql"
 GRAPHQL_PATHS = ("/v1/graphql", LEGACY_GRAPHQL_PATH)
+# A client that sends nothing for this long (headers but no body, an idle keep-alive) is dropped, as warp's slowloris
+# timeout of 30 s drops it in Hasura; the variable (the double's own) lets a test wait less.
+READ_TIMEOUT_SECONDS = float(os.environ.get("PHENOM_DOUBLE_READ_TIMEOUT_SECONDS", "30"))
+# At most this many connections are served at once; the next wait in the listen backlog, so held connections cannot
+# make the double start a thread each.
+MAX_WORKERS = int(os.environ.get("PHENOM_DOUBLE_MAX_WORKERS", "64"))
+
+
+def _bad_request(message: str) -> str:
+    return compact({"path": "$", "error": message, "code": "bad-request"})
 
 
 class EngineServer(ThreadingHTTPServer):
@@ -32,12 +44,29 @@ class EngineServer(ThreadingHTTPServer):
     def __init__(self, address, engine) -> None:
         super().__init__(address, EngineRequestHandler)
         self.engine = engine
+        self._workers = threading.BoundedSemaphore(MAX_WORKERS)
+
+    def process_request(self, request, client_address) -> None:
+        # Blocks the accept loop while every worker is busy (each is freed by its answer or its read timeout).
+        self._workers.acquire()
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._workers.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._workers.release()
 
 
 class EngineRequestHandler(BaseHTTPRequestHandler):
     """Routes /v1/graphql, /v1/metadata, /v2/query and the health and version endpoints."""
 
     protocol_version = "HTTP/1.1"
+    timeout = READ_TIMEOUT_SECONDS
     # Keep-alive replies are written in two sends (headers, body); with Nagle on, the second waits for the client's
     # delayed ACK, about 40 ms per request.
     disable_nagle_algorithm = True
@@ -46,8 +75,14 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
     def log_message(self, format, *args) -> None:  # noqa: A002 - BaseHTTPRequestHandler's signature
         LOGGER.debug("%s %s", self.address_string(), format % args)
 
-    def _body(self) -> bytes:
-        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+    def _body(self) -> bytes | None:
+        """The request's body; None once a 400 was answered (a Content-Length that is not a length)."""
+        declared = self.headers.get("Content-Length") or "0"
+        if not declared.isdigit():
+            self.close_connection = True
+            self._send(400, _bad_request(f"invalid Content-Length header: {declared[:32]!r}"))
+            return None
+        return self.rfile.read(int(declared))
 
     def _send(
         self,
@@ -80,7 +115,14 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         path = self.path.split("?")[0]
-        body = self._body()
+        try:
+            body = self._body()
+        except TimeoutError:
+            # The client sent headers and then nothing within the read timeout: drop it, as warp does.
+            self.close_connection = True
+            return
+        if body is None:
+            return
         headers = list(self.headers.items())
         engine = self.server.engine
         if path in GRAPHQL_PATHS:
@@ -95,7 +137,7 @@ class EngineRequestHandler(BaseHTTPRequestHandler):
             engine.admin_session(headers)
             try:
                 request = json.loads(body or b"null")
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise HasuraError("invalid-json", "Error in $: Failed reading: not a valid json value") from None
             self._send(200, compact(handlers[path](engine, request)))
         except HasuraError as error:

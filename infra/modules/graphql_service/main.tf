@@ -14,6 +14,8 @@ locals {
     ]
     environment = [
       { name = "HASURA_GRAPHQL_ENABLE_CONSOLE", value = "false" },
+      # Only the app's operations (hasura/metadata/query_collections.yaml, phenom_client/allowlist.py) run for users.
+      { name = "HASURA_GRAPHQL_ENABLE_ALLOWLIST", value = "true" },
       { name = "HASURA_GRAPHQL_JWT_SECRET", value = var.jwt_secret },
       { name = "HASURA_ACTION_PHENOM_URL", value = var.action_url },
     ]

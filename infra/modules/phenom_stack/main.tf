@@ -181,3 +181,27 @@ module "canary" {
   smoke_secret_arn            = module.secrets.smoke_credentials_arn
   duration_p90_threshold_ms   = var.canary_duration_p90_ms
 }
+
+# A presigned PUT stays valid for 300 s, so an upload can land during or after its phenom's deletePhenom and no row
+# would ever name it. S3 tells the action handler of every new object under media/: it removes objects no media row
+# names and marks the others uploaded (lambdas/action_handler/uploads.py), within seconds of the PUT.
+resource "aws_lambda_permission" "media_uploaded" {
+  statement_id  = "AllowS3MediaUploaded"
+  action        = "lambda:InvokeFunction"
+  function_name = module.action_handler.function_name
+  principal     = "s3.amazonaws.com"
+  source_arn    = module.media_bucket.arn
+}
+
+resource "aws_s3_bucket_notification" "media_uploaded" {
+  bucket = module.media_bucket.name
+
+  lambda_function {
+    id                  = "media-uploaded"
+    lambda_function_arn = module.action_handler.arn
+    events              = ["s3:ObjectCreated:*"]
+    filter_prefix       = "media/"
+  }
+
+  depends_on = [aws_lambda_permission.media_uploaded]
+}

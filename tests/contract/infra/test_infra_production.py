@@ -171,7 +171,17 @@ def test_graphql_container_takes_secrets_only_from_the_app_secret(graphql_contai
         "HASURA_GRAPHQL_METADATA_DATABASE_URL": f"{APP_SECRET_ARN}:database_url::",
         "PG_DATABASE_URL": f"{APP_SECRET_ARN}:database_url::",
     }
-    assert plain == {"HASURA_GRAPHQL_ENABLE_CONSOLE", "HASURA_GRAPHQL_JWT_SECRET", "HASURA_ACTION_PHENOM_URL"}
+    assert plain == {
+        "HASURA_GRAPHQL_ENABLE_CONSOLE",
+        "HASURA_GRAPHQL_ENABLE_ALLOWLIST",
+        "HASURA_GRAPHQL_JWT_SECRET",
+        "HASURA_ACTION_PHENOM_URL",
+    }
+
+
+def test_graphql_container_runs_only_allow_listed_operations_for_users(graphql_container: dict) -> None:
+    environment_values = {item["name"]: item["value"] for item in graphql_container["environment"]}
+    assert environment_values["HASURA_GRAPHQL_ENABLE_ALLOWLIST"] == "true"
 
 
 def test_graphql_action_url_is_the_action_handler_function_url(

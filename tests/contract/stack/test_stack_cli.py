@@ -13,12 +13,11 @@ import requests
 
 from tests.contract.stack_cli_process import (
     STOP_TIMEOUT_SECONDS,
-    descendants,
     phenom_stack_command,
     phenom_stack_up,
-    running,
     traversable_tmpdir,
 )
+from tests.kit.faults import descendants, running
 
 pytestmark = pytest.mark.contract
 

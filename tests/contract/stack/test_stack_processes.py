@@ -21,7 +21,8 @@ import requests
 from phenom_stack.child_process import REPO_ROOT, STOP_TIMEOUT_SECONDS, start_child, wait_ready
 from phenom_stack.errors import StackStartError
 from phenom_stack.ports import free_port
-from tests.contract.stack_cli_process import descendants, running, traversable_tmpdir
+from tests.contract.stack_cli_process import traversable_tmpdir
+from tests.kit.faults import descendants, running
 
 pytestmark = pytest.mark.contract
 

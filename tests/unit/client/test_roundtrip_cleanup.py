@@ -116,6 +116,36 @@ def test_an_unanswered_create_is_found_by_its_filename_and_deleted():
     assert outcome.cleanup.startswith(f"deleted phenom {PHENOM_ID}")
 
 
+@pytest.mark.parametrize(
+    "lost_answer",
+    [
+        GraphQLRequestFailed("createPhenom got HTTP 504", code="504", transient=True),
+        # What Hasura answers (HTTP 200) when the Lambda died or stalled with the insert in flight.
+        GraphQLRequestFailed(
+            "createPhenom answered unexpected: http exception when calling webhook", code="unexpected"
+        ),
+        GraphQLRequestFailed("createPhenom answered timeout: action handler ran out of time", code="timeout"),
+    ],
+    ids=["gateway-timeout", "webhook-exception", "handler-timeout"],
+)
+def test_any_create_whose_outcome_is_unknown_is_searched_for_and_deleted(lost_answer):
+    # GIVEN createPhenom's row was written but its answer is lost
+    client = FakeClient(fail={"create_phenom": lost_answer}, create_lands_despite_failure=True)
+    outcome = run_roundtrip(client)
+    # THEN cleanup found the row by the run's unique filename and deleted it, and says so
+    assert client.rows == {}
+    assert outcome.create_outcome_unknown
+    assert outcome.cleanup.startswith(f"deleted phenom {PHENOM_ID} ({outcome.test_object.filename})")
+    assert "outcome was unknown" in outcome.cleanup
+
+
+def test_a_create_refused_before_any_write_is_not_searched_for():
+    client = FakeClient(fail={"create_phenom": GraphQLRequestFailed("bad lat", code="validation-failed")})
+    outcome = run_roundtrip(client)
+    assert not outcome.create_outcome_unknown and outcome.cleanup is None
+    assert client.calls.count("get_phenoms") == 0
+
+
 def test_a_cleanup_that_fails_says_what_is_left_and_how_to_remove_it():
     refusal = GraphQLRequestFailed("deletePhenom answered unexpected: action handler failed")
     client = FakeClient(fail={"download": TransferFailed("GET returned 404 NoSuchKey"), "delete_phenom": refusal})

@@ -11,7 +11,7 @@ from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
 from lambdas.registry import ACTION_HANDLER
-from tests.kit.events import action_body, function_url_event, handler_reply
+from tests.kit.events import action_body, function_url_event, handler_reply, lambda_context, reply_of
 from tests.kit.fake_hasura import graphql_error
 from tests.kit.fixture_values import ADMIN_SECRET
 
@@ -84,11 +84,31 @@ def test_hasura_error_becomes_400_unexpected(action_services, fake_hasura, id_to
     assert (status, error["extensions"]["code"]) == (400, "unexpected")
 
 
-def test_unreachable_hasura_becomes_400_unexpected(action_config, s3, app_secret, id_token, monkeypatch):
+def test_unreachable_hasura_is_named_as_the_unavailable_dependency(
+    action_config, s3, app_secret, id_token, monkeypatch
+):
     unreachable = ActionServices(dataclasses.replace(action_config, graphql_url="http://127.0.0.1:9/v1/graphql"))
     monkeypatch.setattr(action_handler, "action_services", lambda: unreachable)
     status, error = _call(function_url_event(action_body("getPhenoms", {}), id_token.token))
-    assert (status, error["extensions"]["code"]) == (400, "unexpected")
+    assert (status, error["extensions"]["code"]) == (400, "dependency-unavailable")
+    assert error["message"] == (f"the GraphQL engine could not be reached (request id {REQUEST_ID}); try again later")
+    assert "127.0.0.1" not in error["message"]
+
+
+def test_a_database_failure_behind_hasura_is_named(action_services, fake_hasura, id_token):
+    fake_hasura.answer("CreatePhenom", graphql_error("unexpected", "database query error"))
+    status, error = _call(function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "dependency-unavailable")
+    assert error["message"].startswith("the database did not answer the GraphQL engine's query (request id ")
+
+
+def test_a_stalled_hasura_is_named_with_how_long_it_was_waited_for(action_services, fake_hasura, id_token):
+    fake_hasura.hold("GetPhenoms")
+    # A function with 9 s left gives the action a budget of 1 s (time_budget.SLOWEST_CALL_SECONDS is kept free).
+    event = function_url_event(action_body("getPhenoms", {}), id_token.token)
+    status, error = reply_of(action_handler.handler(event, lambda_context(REQUEST_ID, seconds_left=9.0)))
+    assert (status, error["extensions"]["code"]) == (400, "dependency-unavailable")
+    assert error["message"].startswith("the GraphQL engine (or the database behind it) did not answer within ")
 
 
 def test_missing_environment_becomes_400_unexpected_and_names_the_variable_in_the_log(monkeypatch, log_lines):

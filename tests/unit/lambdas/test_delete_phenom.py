@@ -84,3 +84,28 @@ def test_bad_phenom_id_is_refused_before_any_lookup(action_services, fake_hasura
     status, error = _delete(id_token.token, "../other")
     assert (status, error["extensions"]["code"]) == (400, "validation-failed")
     assert fake_hasura.calls == []
+
+
+def test_a_delete_that_lost_the_row_to_a_concurrent_one_is_not_found_and_leaves_the_objects_to_it(
+    action_services, fake_hasura, s3, owned_phenom, id_token
+):
+    # GIVEN an uploaded object, and another delete of the same phenom that deletes the row first
+    key = f"media/{owned_phenom}/0_{owned_phenom}_a.jpg"
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"a")
+    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 0}})
+    status, output = _delete(id_token.token, owned_phenom)
+    # THEN this one answers not-found and has not deleted the object (the winner reports it)
+    assert (status, output["extensions"]["code"]) == (404, "not-found")
+    assert [item["Key"] for item in s3.list_objects_v2(Bucket=MEDIA_BUCKET).get("Contents", [])] == [key]
+
+
+def test_a_delete_of_an_id_without_a_row_removes_objects_left_under_it(action_services, fake_hasura, s3, id_token):
+    # GIVEN objects under the prefix of a phenom whose row is gone (its delete failed after the row, or an upload
+    # came after the delete)
+    orphan = str(uuid.uuid4())
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=f"media/{orphan}/0_{orphan}_a.jpg", Body=b"a")
+    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": None})
+    status, output = _delete(id_token.token, orphan)
+    # THEN the delete is not-found as for any missing phenom, and the objects are gone
+    assert (status, output["extensions"]["code"]) == (404, "not-found")
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=f"media/{orphan}/").get("KeyCount") == 0

@@ -100,3 +100,12 @@ def test_long_name_with_overlong_extension_is_cut_plainly():
 
 def test_stored_filename_keeps_the_name_but_drops_nul():
     assert stored_filename("a\x00b/../c.jpg") == "ab/../c.jpg"
+
+
+@pytest.mark.parametrize(
+    "control",
+    ["\u202e", "\u202d", "\u202a", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c", "\u200b"],
+    ids=["RLO", "LRO", "LRE", "LRI", "RLI", "FSI", "PDI", "LRM", "RLM", "ALM", "ZWSP"],
+)
+def test_stored_filename_drops_bidi_and_other_invisible_controls(control):
+    assert stored_filename(f"photo{control}gpj.exe") == "photogpj.exe"

@@ -90,3 +90,15 @@ def test_phenom_id_is_canonicalised():
 def test_bad_phenom_id_is_refused(value):
     with pytest.raises(ValidationFailed, match="phenomId"):
         phenom_id({"phenomId": value})
+
+
+@pytest.mark.parametrize("name", ["\ud800.jpg", "a\udfffb.jpg"], ids=["high", "low"])
+def test_a_lone_surrogate_in_a_filename_is_refused(name):
+    fields = {"lat": 0, "lng": 0, "filenames": ["ok.jpg", name], "media_type": "image"}
+    with pytest.raises(ValidationFailed, match=r"input.filenames\[1\] holds a lone UTF-16 surrogate"):
+        new_phenom({"input": fields})
+
+
+def test_a_filename_of_only_invisible_characters_is_refused():
+    with pytest.raises(ValidationFailed, match=r"input.filenames\[0\] must be a string"):
+        new_phenom({"input": {"lat": 0, "lng": 0, "filenames": ["\u202e\u200b"], "media_type": "image"}})

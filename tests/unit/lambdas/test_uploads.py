@@ -1,0 +1,70 @@
+"""S3's ObjectCreated notifications through the handler: objects no media row names go, the others are confirmed."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import quote_plus
+
+import pytest
+
+from lambdas.action_handler import handler as action_handler
+from tests.kit.events import lambda_context
+from tests.kit.fixture_values import MEDIA_BUCKET
+
+pytestmark = pytest.mark.unit
+
+
+def s3_event(*keys: str, event_name: str = "ObjectCreated:Put") -> dict:
+    """An S3 event notification as S3 sends it to Lambda (keys URL-encoded)."""
+    return {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": event_name,
+                "s3": {"bucket": {"name": MEDIA_BUCKET}, "object": {"key": quote_plus(key)}},
+            }
+            for key in keys
+        ]
+    }
+
+
+def test_an_object_no_row_names_is_removed_with_its_versions(action_services, fake_hasura, s3):
+    phenom_id = str(uuid.uuid4())
+    key = f"media/{phenom_id}/0_{phenom_id}_late photo.jpg"
+    s3.put_bucket_versioning(Bucket=MEDIA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    for body in (b"1", b"2"):
+        s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=body)
+    kept = f"{key}.other"
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=kept, Body=b"k")
+    fake_hasura.answer("MediaByKey", {"phenom_media": []})
+    result = action_handler.handler(s3_event(key), lambda_context())
+    assert result == {"removed": 1, "confirmed": 0}
+    left = s3.list_object_versions(Bucket=MEDIA_BUCKET).get("Versions", [])
+    assert [version["Key"] for version in left] == [kept]
+    assert fake_hasura.calls[0].variables == {"key": key}
+
+
+def test_an_object_a_row_names_is_marked_uploaded(action_services, fake_hasura, s3):
+    media_id = str(uuid.uuid4())
+    key = f"media/{uuid.uuid4()}/0_x_a.jpg"
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"a")
+    fake_hasura.answer("MediaByKey", {"phenom_media": [{"id": media_id}]})
+    fake_hasura.answer("MarkMediaUploaded", {"update_phenom_media": {"affected_rows": 1}})
+    result = action_handler.handler(s3_event(key), lambda_context())
+    assert result == {"removed": 0, "confirmed": 1}
+    assert fake_hasura.calls[1].variables == {"ids": [media_id]}
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=key)["KeyCount"] == 1
+
+
+def test_objects_outside_media_and_other_events_are_left_alone(action_services, fake_hasura, s3):
+    result = action_handler.handler(
+        {
+            "Records": [
+                *s3_event("exports/a.csv")["Records"],
+                *s3_event("media/x", event_name="ObjectRemoved:Delete")["Records"],
+            ]
+        },
+        lambda_context(),
+    )
+    assert result == {"removed": 0, "confirmed": 0}
+    assert fake_hasura.calls == []
