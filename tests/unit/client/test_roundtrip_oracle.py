@@ -1,0 +1,125 @@
+"""The checks that decide whether the smoke round-trip passed, fed answers a weaker check would let through: bytes of
+the right length but not the uploaded ones, a row that only looks like ours, a deletePhenom that did not delete."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from phenom_client.errors import GraphQLRequestFailed
+from phenom_client.models import DeletedPhenom
+from phenom_client.roundtrip import run_roundtrip
+from phenom_client.steps import StepStatus
+from tests.unit.client.test_roundtrip_cleanup import PHENOM_ID, FakeClient
+
+pytestmark = pytest.mark.unit
+
+OTHER_ID = "99999999-8888-4777-8666-555555555555"
+
+
+def _statuses(outcome) -> list[StepStatus]:
+    return [record.status for record in outcome.steps.records]
+
+
+@pytest.mark.parametrize("position", [0, -1], ids=["first-byte", "last-byte"])
+def test_a_download_of_the_same_length_with_other_bytes_fails_step_five(position: int):
+    # GIVEN a GET that answers as many bytes as were uploaded, one of them different (a length or prefix check
+    # would pass it)
+    client = FakeClient()
+
+    def altered(signed_uri: str) -> bytes:
+        data = bytearray(client.objects["put-url"])
+        data[position] ^= 0x01
+        return bytes(data)
+
+    client.download = altered  # type: ignore[method-assign]
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN step 5 fails naming the same length on both sides, step 6 did not run, and cleanup deleted the phenom
+    length = len(outcome.test_object.content)
+    assert outcome.failure.startswith(f"step 5/6 download: GET returned {length} bytes with sha256 ")
+    assert f"uploaded {length} bytes" in outcome.failure
+    assert _statuses(outcome)[4:] == [StepStatus.FAILED, StepStatus.NOT_RUN]
+    assert client.rows == {}
+    assert outcome.cleanup.startswith(f"deleted phenom {PHENOM_ID}")
+
+
+def test_the_exact_uploaded_bytes_pass_step_five():
+    client = FakeClient()
+    outcome = run_roundtrip(client)
+    assert _statuses(outcome)[4] is StepStatus.PASSED
+
+
+def test_a_failed_delete_step_is_cleaned_up_by_a_second_delete():
+    # GIVEN a deletePhenom whose first call gets no answer (nothing deleted) and whose second call works
+    client = FakeClient()
+    real_delete = client.delete_phenom
+    attempts: list[str] = []
+
+    def flaky_delete(phenom_id: str) -> DeletedPhenom:
+        attempts.append(phenom_id)
+        if len(attempts) == 1:
+            raise GraphQLRequestFailed("deletePhenom got HTTP 504", transient=True)
+        return real_delete(phenom_id)
+
+    client.delete_phenom = flaky_delete  # type: ignore[method-assign]
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN step 6 failed, and cleanup deleted the phenom with a second call
+    assert outcome.failure == "step 6/6 deletePhenom: deletePhenom got HTTP 504"
+    assert attempts == [PHENOM_ID, PHENOM_ID]
+    assert client.rows == {}
+    assert outcome.deleted and outcome.cleanup.startswith(f"deleted phenom {PHENOM_ID}")
+
+
+@pytest.mark.parametrize("answer_for", [OTHER_ID, PHENOM_ID], ids=["answers-for-another-phenom", "deletes-nothing"])
+def test_a_delete_answer_that_did_not_delete_ours_leads_to_cleanup(answer_for: str):
+    # GIVEN a deletePhenom whose first answer leaves our row in place, and whose next call deletes it
+    client = FakeClient()
+    real_delete = client.delete_phenom
+    attempts: list[str] = []
+
+    def first_answer_wrong(phenom_id: str) -> DeletedPhenom:
+        attempts.append(phenom_id)
+        if len(attempts) == 1:
+            return DeletedPhenom(answer_for, 0)
+        return real_delete(phenom_id)
+
+    client.delete_phenom = first_answer_wrong  # type: ignore[method-assign]
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN step 6 fails, and the phenom is not left behind: cleanup deleted it
+    assert outcome.failure.startswith("step 6/6 deletePhenom: deletePhenom answered ")
+    assert attempts == [PHENOM_ID, PHENOM_ID]
+    assert client.rows == {}
+    assert outcome.cleanup.startswith(f"deleted phenom {PHENOM_ID}")
+
+
+def test_a_row_of_another_phenom_with_our_file_does_not_pass_step_four():
+    # GIVEN getPhenoms lists a different phenom that carries our file name (a match on the file name would pass)
+    client = FakeClient()
+    stored_get = client.get_phenoms
+
+    def lists_a_lookalike(*, limit: int = 20):
+        return tuple(replace(row, id=OTHER_ID) for row in stored_get(limit=limit))
+
+    client.get_phenoms = lists_a_lookalike  # type: ignore[method-assign]
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN step 4 fails naming our id, and cleanup still deletes our phenom
+    assert outcome.failure == f"step 4/6 getPhenoms: getPhenoms (newest 100) does not list phenom {PHENOM_ID}"
+    assert client.rows == {}
+
+
+def test_our_row_with_an_extra_file_does_not_pass_step_four():
+    client = FakeClient()
+    stored_get = client.get_phenoms
+
+    def lists_an_extra_file(*, limit: int = 20):
+        return tuple(replace(row, media=row.media + row.media) for row in stored_get(limit=limit))
+
+    client.get_phenoms = lists_an_extra_file  # type: ignore[method-assign]
+    outcome = run_roundtrip(client)
+    assert outcome.failure.startswith(f"step 4/6 getPhenoms: getPhenoms lists phenom {PHENOM_ID} with media [")
+    assert client.rows == {}
