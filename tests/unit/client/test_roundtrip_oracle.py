@@ -3,13 +3,17 @@ the right length but not the uploaded ones, a row that only looks like ours, a d
 
 from __future__ import annotations
 
+import hashlib
+import time
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
 from phenom_client.errors import GraphQLRequestFailed
 from phenom_client.models import DeletedPhenom
-from phenom_client.roundtrip import run_roundtrip
+from phenom_client.retry import Attempt
+from phenom_client.roundtrip import LIST_LIMIT, SmokeObject, run_roundtrip
 from phenom_client.steps import StepStatus
 from tests.unit.client.test_roundtrip_cleanup import PHENOM_ID, FakeClient
 
@@ -123,3 +127,116 @@ def test_our_row_with_an_extra_file_does_not_pass_step_four():
     outcome = run_roundtrip(client)
     assert outcome.failure.startswith(f"step 4/6 getPhenoms: getPhenoms lists phenom {PHENOM_ID} with media [")
     assert client.rows == {}
+
+
+def test_every_listing_asks_for_the_largest_page():
+    # A smaller page could miss the run's own row behind rows other runs created meanwhile.
+    client = FakeClient(
+        fail={"create_phenom": GraphQLRequestFailed("createPhenom got HTTP 504", transient=True)},
+        create_lands_despite_failure=True,
+    )
+    limits: list[int] = []
+    stored_get = client.get_phenoms
+
+    def recording_get(*, limit: int = 20):
+        limits.append(limit)
+        return stored_get(limit=limit)
+
+    client.get_phenoms = recording_get  # type: ignore[method-assign]
+    run_roundtrip(client)
+    passing = FakeClient()
+    passing_get = passing.get_phenoms
+
+    def recording_passing_get(*, limit: int = 20):
+        limits.append(limit)
+        return passing_get(limit=limit)
+
+    passing.get_phenoms = recording_passing_get  # type: ignore[method-assign]
+    assert run_roundtrip(passing).passed
+    assert limits == [LIST_LIMIT] * 3
+
+
+def test_the_download_is_of_the_listed_rows_signed_uri():
+    client = FakeClient()
+    asked: list[str] = []
+    stored_download = client.download
+
+    def recording_download(signed_uri: str) -> bytes:
+        asked.append(signed_uri)
+        return stored_download(signed_uri)
+
+    client.download = recording_download  # type: ignore[method-assign]
+    assert run_roundtrip(client).passed
+    assert asked == ["get-url"]
+
+
+def test_a_digest_mismatch_names_both_digests():
+    client = FakeClient()
+    client.download = lambda signed_uri: b"other bytes"  # type: ignore[method-assign]
+    outcome = run_roundtrip(client)
+    item = outcome.test_object
+    got = hashlib.sha256(b"other bytes").hexdigest()
+    assert outcome.failure == (
+        f"step 5/6 download: GET returned 11 bytes with sha256 {got[:12]}..., "
+        f"uploaded {len(item.content)} bytes with sha256 {item.sha256[:12]}..."
+    )
+
+
+def test_uploads_for_other_names_fail_step_two_and_are_cleaned_up():
+    client = FakeClient()
+    stored_create = client.create_phenom
+    client.create_phenom = lambda filenames: stored_create(["someone-else.txt"])  # type: ignore[method-assign]
+    outcome = run_roundtrip(client)
+    assert outcome.failure == (
+        "step 2/6 createPhenom: createPhenom returned uploads for ['someone-else.txt'], "
+        f"expected exactly [{outcome.test_object.filename}]"
+    )
+    assert client.rows == {}
+
+
+def test_a_listed_row_without_a_signed_uri_fails_step_four():
+    client = FakeClient()
+    stored_get = client.get_phenoms
+    client.get_phenoms = lambda *, limit=20: tuple(replace(row, signed_uri=None) for row in stored_get(limit=limit))  # type: ignore[method-assign]
+    outcome = run_roundtrip(client)
+    assert outcome.failure == f"step 4/6 getPhenoms: getPhenoms lists phenom {PHENOM_ID} without a signed_uri"
+
+
+def test_a_cleanup_that_cannot_find_an_unanswered_create_says_the_id_is_unknown():
+    client = FakeClient(
+        fail={
+            "create_phenom": GraphQLRequestFailed("createPhenom got HTTP 504", transient=True),
+            "get_phenoms": GraphQLRequestFailed("getPhenoms got HTTP 503", transient=True),
+        }
+    )
+    outcome = run_roundtrip(client)
+    assert outcome.cleanup.startswith(f"could not delete phenom (id unknown) ({outcome.test_object.filename}): ")
+
+
+def test_the_clients_attempts_are_recorded_on_the_running_step():
+    client = FakeClient()
+    stored_sign_in = client.sign_in
+
+    def signing_in() -> None:
+        client.on_attempt(Attempt("InitiateAuth", 1, 5.0))
+        stored_sign_in()
+
+    client.sign_in = signing_in  # type: ignore[method-assign]
+    outcome = run_roundtrip(client)
+    assert [attempt.operation for attempt in outcome.steps.records[0].attempts] == ["InitiateAuth"]
+
+
+def test_the_test_object_is_named_for_the_utc_time_and_eight_hex_digits(monkeypatch):
+    # A zone far from UTC, so a timestamp taken in local time shows.
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    time.tzset()
+    try:
+        before = datetime.now(UTC).replace(microsecond=0)
+        run_id = SmokeObject.new().run_id
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    stamp, suffix = run_id.split("-")
+    assert before <= datetime.strptime(stamp, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) <= after
+    assert len(suffix) == 8 and all(char in "0123456789abcdef" for char in suffix)
