@@ -5,7 +5,8 @@
 Areas: `lambdas/` (the three Lambdas and their shared code) and `phenom_client/` (the client and the round-trip's
 oracle). A mutant counts as killed when a test failed or timed out on it; the score is killed over checked, and
 mutants not checked yet (a run stopped early, or a subset run) are counted apart, never as killed or survived.
-Mutants justified as equivalent in tests/mutation-survivors.md are subtracted from the survivors and listed apart.
+tests/mutation-survivors.md records survivors as `equivalent` (no input behaves differently: left out of the score)
+or `wording` (only a message's text changes: still counted as survived, and listed apart as justified).
 With --survivors, every surviving mutant's name is printed, for `mutmut show <name>`. The last line sums it up.
 """
 
@@ -24,18 +25,15 @@ EQUIVALENTS_FILE = REPO_ROOT / "tests" / "mutation-survivors.md"
 _KILLED = {1, 3, 36, 24, -24, 152, 255}
 _SURVIVED = {0}
 _NO_TESTS = {5, 33}
-_EQUIVALENT_LINE = re.compile(r"^\|\s*`([\w.ǁ]+__mutmut_\d+)`\s*\|")
+_RECORDED_LINE = re.compile(r"^\|\s*`([\w.ǁ]+__mutmut_\d+)`\s*\|.*\|\s*(equivalent|wording):")
 
 
-def equivalent_mutants(path: Path = EQUIVALENTS_FILE) -> set[str]:
-    """Names of the mutants the survivors file records as equivalent (first column of its table)."""
+def recorded_survivors(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
+    """Kind (`equivalent` or `wording`) by mutant name, from the survivors file's table."""
     if not path.exists():
-        return set()
-    return {
-        match.group(1)
-        for line in path.read_text(encoding="utf-8").splitlines()
-        if (match := _EQUIVALENT_LINE.match(line))
-    }
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {match.group(1): match.group(2) for line in lines if (match := _RECORDED_LINE.match(line))}
 
 
 def results(mutants_dir: Path) -> dict[str, dict[str, int | None]]:
@@ -48,7 +46,7 @@ def results(mutants_dir: Path) -> dict[str, dict[str, int | None]]:
     return by_area
 
 
-def tally(codes: dict[str, int | None], equivalent: set[str]) -> Counter[str]:
+def tally(codes: dict[str, int | None], recorded: dict[str, str]) -> Counter[str]:
     counts: Counter[str] = Counter(total=len(codes))
     for name, code in codes.items():
         if code is None:
@@ -56,7 +54,10 @@ def tally(codes: dict[str, int | None], equivalent: set[str]) -> Counter[str]:
         elif code in _KILLED:
             counts["killed"] += 1
         elif code in _SURVIVED:
-            counts["equivalent" if name in equivalent else "survived"] += 1
+            kind = recorded.get(name)
+            counts["equivalent" if kind == "equivalent" else "survived"] += 1
+            if kind == "wording":
+                counts["wording"] += 1
         elif code in _NO_TESTS:
             counts["no tests"] += 1
         else:
@@ -77,19 +78,20 @@ def main() -> None:
     args = parser.parse_args()
     if not args.mutants.is_dir():
         raise SystemExit(f"{args.mutants} does not exist: run `make mutation` (or `mutmut run`) first")
-    equivalent = equivalent_mutants()
+    recorded = recorded_survivors()
     summary = []
     for area, codes in results(args.mutants).items():
-        counts = tally(codes, equivalent)
+        counts = tally(codes, recorded)
         print(
             f"{area + '/':15} {counts['killed']:5} killed / {counts['total'] - counts['not checked'] - counts['equivalent']:5} checked"
-            f"  score {score(counts):6.1%}  (survived {counts['survived']}, equivalent {counts['equivalent']}, "
+            f"  score {score(counts):6.1%}  (survived {counts['survived']}, of which wording {counts['wording']}; "
+            f"equivalent {counts['equivalent']}, "
             f"no tests {counts['no tests']}, suspicious {counts['suspicious']}, not checked {counts['not checked']} "
             f"of {counts['total']})"
         )
         if args.survivors:
             for name, code in sorted(codes.items()):
-                if code in _SURVIVED and name not in equivalent:
+                if code in _SURVIVED and name not in recorded:
                     print(f"    survived: {name}")
         summary.append(f"{area} {score(counts):.1%}")
     print("mutation score: " + ", ".join(summary))
