@@ -7,6 +7,7 @@ import pytest
 
 from lambdas.action_handler.filenames import MAX_EXTENSION_CHARS, MAX_NAME_CHARS, sanitise_filename
 from lambdas.action_handler.validation import MAX_FILENAME_CHARS, MAX_FILES, new_phenom
+from tests.kit.events import action_body, function_url_event, handler_reply
 
 pytestmark = pytest.mark.unit
 
@@ -44,3 +45,14 @@ def test_long_names_are_cut_at_the_limit(name, expected):
 def test_exactly_the_most_files_each_of_the_longest_name_are_accepted():
     filenames = ["f" * MAX_FILENAME_CHARS] * MAX_FILES
     assert new_phenom(_create_input(filenames)).filenames == tuple(filenames)
+
+
+def test_an_empty_action_name_is_a_bad_request(action_services, id_token):
+    status, error = handler_reply(function_url_event(action_body("", {}), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "bad-request")
+
+
+def test_an_unknown_action_is_named_by_its_first_64_characters(action_services, id_token):
+    status, error = handler_reply(function_url_event(action_body("x" * 100, {}), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "not-supported")
+    assert error["message"].startswith(f"action {'x' * 64!r} is not served by this handler")
