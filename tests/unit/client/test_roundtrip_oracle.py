@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -24,6 +25,20 @@ OTHER_ID = "99999999-8888-4777-8666-555555555555"
 
 def _statuses(outcome) -> list[StepStatus]:
     return [record.status for record in outcome.steps.records]
+
+
+def _first_delete_replaced(first: Callable[[str], DeletedPhenom]) -> tuple[FakeClient, list[str]]:
+    """A client whose first deletePhenom is `first` and later ones delete; and the ids each call was asked for."""
+    client = FakeClient()
+    real_delete = client.delete_phenom
+    attempts: list[str] = []
+
+    def delete(phenom_id: str) -> DeletedPhenom:
+        attempts.append(phenom_id)
+        return first(phenom_id) if len(attempts) == 1 else real_delete(phenom_id)
+
+    client.delete_phenom = delete  # type: ignore[method-assign]
+    return client, attempts
 
 
 @pytest.mark.parametrize("position", [0, -1], ids=["first-byte", "last-byte"])
@@ -57,17 +72,10 @@ def test_the_exact_uploaded_bytes_pass_step_five():
 
 def test_a_failed_delete_step_is_cleaned_up_by_a_second_delete():
     # GIVEN a deletePhenom whose first call gets no answer (nothing deleted) and whose second call works
-    client = FakeClient()
-    real_delete = client.delete_phenom
-    attempts: list[str] = []
+    def no_answer(phenom_id: str) -> DeletedPhenom:
+        raise GraphQLRequestFailed("deletePhenom got HTTP 504", transient=True)
 
-    def flaky_delete(phenom_id: str) -> DeletedPhenom:
-        attempts.append(phenom_id)
-        if len(attempts) == 1:
-            raise GraphQLRequestFailed("deletePhenom got HTTP 504", transient=True)
-        return real_delete(phenom_id)
-
-    client.delete_phenom = flaky_delete  # type: ignore[method-assign]
+    client, attempts = _first_delete_replaced(no_answer)
     # WHEN the round-trip runs
     outcome = run_roundtrip(client)
     # THEN step 6 failed, and cleanup deleted the phenom with a second call
@@ -80,17 +88,7 @@ def test_a_failed_delete_step_is_cleaned_up_by_a_second_delete():
 @pytest.mark.parametrize("answer_for", [OTHER_ID, PHENOM_ID], ids=["answers-for-another-phenom", "deletes-nothing"])
 def test_a_delete_answer_that_did_not_delete_ours_leads_to_cleanup(answer_for: str):
     # GIVEN a deletePhenom whose first answer leaves our row in place, and whose next call deletes it
-    client = FakeClient()
-    real_delete = client.delete_phenom
-    attempts: list[str] = []
-
-    def first_answer_wrong(phenom_id: str) -> DeletedPhenom:
-        attempts.append(phenom_id)
-        if len(attempts) == 1:
-            return DeletedPhenom(answer_for, 0)
-        return real_delete(phenom_id)
-
-    client.delete_phenom = first_answer_wrong  # type: ignore[method-assign]
+    client, attempts = _first_delete_replaced(lambda phenom_id: DeletedPhenom(answer_for, 0))
     # WHEN the round-trip runs
     outcome = run_roundtrip(client)
     # THEN step 6 fails, and the phenom is not left behind: cleanup deleted it

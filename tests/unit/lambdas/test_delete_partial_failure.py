@@ -4,7 +4,6 @@ every object it points to, and a retry finishes the job."""
 from __future__ import annotations
 
 import types
-import uuid
 
 import pytest
 
@@ -38,15 +37,6 @@ def locked_bucket(s3):
     s3.delete_bucket(Bucket=MEDIA_BUCKET)
     s3.create_bucket(Bucket=MEDIA_BUCKET, ObjectLockEnabledForBucket=True)
     return s3
-
-
-@pytest.fixture
-def owned_phenom(fake_hasura, id_token):
-    """The id of a phenom the caller owns; the fake Hasura accepts its deletion."""
-    phenom_id = str(uuid.uuid4())
-    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
-    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
-    return phenom_id
 
 
 def _keys_left(s3, prefix: str) -> list[str]:

@@ -10,6 +10,7 @@ import pytest
 
 from lambdas.action_handler.errors import InvalidJwt
 from lambdas.action_handler.services import ActionServices
+from tests.kit.clock import FakeClock
 from tests.kit.loopback_http import Reply
 from tests.kit.tokens import JWKS_PATH, id_claims, jwks, new_signing_key, signed_token
 
@@ -23,21 +24,11 @@ JUST_UNDER = ROTATION_WINDOW_SECONDS - 0.5
 JUST_OVER = ROTATION_WINDOW_SECONDS + 0.5
 
 
-class _Clock:
-    """A monotonic clock that moves only when told to."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
-
-
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> _Clock:
+def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     """The clock PyJWKClient times its refetch cooldown with, under the test's control."""
-    fake = _Clock()
-    monkeypatch.setattr(jwt.jwks_client, "time", types.SimpleNamespace(monotonic=fake.monotonic))
+    fake = FakeClock()
+    monkeypatch.setattr(jwt.jwks_client, "time", types.SimpleNamespace(monotonic=fake))
     return fake
 
 
