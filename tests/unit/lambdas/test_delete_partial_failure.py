@@ -3,6 +3,7 @@ every object it points to, and a retry finishes the job."""
 
 from __future__ import annotations
 
+import json
 import types
 
 import pytest
@@ -49,7 +50,7 @@ def _delete(token: str, phenom_id: str):
 
 
 def test_a_version_s3_refuses_keeps_the_row_and_a_retry_finishes(
-    action_services, fake_hasura, locked_bucket, owned_phenom, id_token
+    action_services, fake_hasura, locked_bucket, owned_phenom, id_token, log_lines
 ):
     # GIVEN three objects of the phenom, the middle one under a legal hold S3 will not delete through
     prefix = f"media/{owned_phenom}/"
@@ -63,6 +64,11 @@ def test_a_version_s3_refuses_keeps_the_row_and_a_retry_finishes(
     assert (status, error["extensions"]["code"]) == (400, "unexpected")
     assert _keys_left(locked_bucket, prefix) == [keys[1]]
     assert fake_hasura.operations() == ["PhenomOwner"]
+    # AND the log says how many versions S3 kept, where, and S3's own reason
+    exception = json.loads(log_lines[-1])["exception"]
+    assert (
+        f"MediaDeletionError: S3 kept 1 object versions under {prefix} (first: AccessDenied Access Denied" in exception
+    )
     # AND once the hold is lifted, the same delete removes the last object and then the row
     locked_bucket.put_object_legal_hold(Bucket=MEDIA_BUCKET, Key=keys[1], LegalHold={"Status": "OFF"})
     status, output = _delete(id_token.token, owned_phenom)
