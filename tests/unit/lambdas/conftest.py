@@ -6,6 +6,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -183,3 +184,17 @@ def owned_phenom(fake_hasura: FakeHasura, id_token: MintedToken) -> str:
     fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
     fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
     return phenom_id
+
+
+@pytest.fixture
+def hasura_timeouts(action_services: ActionServices) -> list[float | None]:
+    """The timeout of every call the services' Hasura client makes from now on, in order."""
+    timeouts: list[float | None] = []
+    real_execute = action_services.hasura.execute
+
+    def recording_execute(document: str, variables: Any = None, *, timeout: float | None = None) -> Any:
+        timeouts.append(timeout)
+        return real_execute(document, variables, timeout=timeout)
+
+    action_services.hasura = SimpleNamespace(execute=recording_execute)  # type: ignore[assignment]
+    return timeouts

@@ -4,7 +4,6 @@ every object it points to, and a retry finishes the job."""
 from __future__ import annotations
 
 import json
-import types
 
 import pytest
 
@@ -101,18 +100,11 @@ def test_a_deadline_spent_between_batches_keeps_the_row(
     assert fake_hasura.operations() == ["PhenomOwner", "PhenomOwner", "DeletePhenom"]
 
 
-def test_every_hasura_call_is_bounded_by_the_deadline(action_services, fake_hasura, s3, owned_phenom, id_token):
-    # GIVEN the Hasura client's calls recorded with the timeout each was given
-    timeouts: list[float | None] = []
-    real_execute = action_services.hasura.execute
-
-    def recording_execute(document, variables=None, *, timeout=None):
-        timeouts.append(timeout)
-        return real_execute(document, variables, timeout=timeout)
-
-    action_services.hasura = types.SimpleNamespace(execute=recording_execute)
+def test_every_hasura_call_is_bounded_by_the_deadline(
+    action_services, fake_hasura, s3, owned_phenom, id_token, hasura_timeouts
+):
     caller = Caller(sub=id_token.sub, email=id_token.email)
     # WHEN deletePhenom runs with 30 s left
     delete_phenom(caller, {"phenomId": owned_phenom}, action_services, Deadline(30.0))
     # THEN both calls (owner lookup, delete) waited at most what was left, never the client's own default
-    assert len(timeouts) == 2 and all(timeout is not None and 0 < timeout <= 30.0 for timeout in timeouts)
+    assert len(hasura_timeouts) == 2 and all(timeout is not None and 0 < timeout <= 30.0 for timeout in hasura_timeouts)
