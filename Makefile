@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SETUP_STAMP := $(VENV)/.phenom-setup-done
 
-.PHONY: setup smoke test lint stack lambdas load bench
+.PHONY: setup smoke test lint stack lambdas load bench mutation
 
 setup: $(SETUP_STAMP)
 
@@ -50,3 +50,13 @@ bench: setup
 	for script in stack_start contract_suite roundtrip_overhead action_handler request_layers infra_apply; do \
 	  $(BIN)/python bench/$$script.py || exit 1; \
 	done
+
+# mutmut (configured in pyproject.toml) over lambdas/ and phenom_client/ with the fast unit tests, then the score per
+# area; slow, so not part of `make test`. Results are cached under mutants/, so a second run only checks what
+# changed. MUTANTS narrows the run (e.g. MUTANTS='phenom_client.roundtrip.*'); MUTATION_CHILDREN bounds the workers.
+MUTANTS ?=
+MUTATION_CHILDREN ?= 2
+mutation: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[mutation]'
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) $(MUTANTS)
+	$(BIN)/python bench/mutation_score.py

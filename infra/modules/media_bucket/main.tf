@@ -50,6 +50,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
       noncurrent_days = var.noncurrent_version_retention_days
     }
 
+    # A deleted key leaves a delete marker; once its versions have expired the marker is removed too.
+    expiration {
+      expired_object_delete_marker = true
+    }
+
     abort_incomplete_multipart_upload {
       days_after_initiation = 1
     }

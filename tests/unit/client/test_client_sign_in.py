@@ -7,21 +7,12 @@ import pytest
 from phenom_client.auth import CognitoSession
 from phenom_client.errors import SignInFailed
 from phenom_client.retry import RetryPolicy
+from tests.kit.clock import FakeClock
 from tests.unit.client.conftest import FAKE_ID_TOKEN, FAKE_PASSWORD
 
 pytestmark = pytest.mark.unit
 
 TOKENS = {"AuthenticationResult": {"IdToken": FAKE_ID_TOKEN, "RefreshToken": "refresh-1", "ExpiresIn": 3600}}
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

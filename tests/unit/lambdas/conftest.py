@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import boto3
@@ -173,3 +175,26 @@ def id_token(signing_key: SigningKey) -> MintedToken:
     """A valid ID token of a fresh user of the unit-test pool."""
     claims = id_claims(email="alice@example.com")
     return MintedToken(sub=claims["sub"], email=claims["email"], token=signed_token(signing_key, claims))
+
+
+@pytest.fixture
+def owned_phenom(fake_hasura: FakeHasura, id_token: MintedToken) -> str:
+    """The id of a phenom the caller owns, as the fake Hasura reports it and accepts its deletion."""
+    phenom_id = str(uuid.uuid4())
+    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
+    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
+    return phenom_id
+
+
+@pytest.fixture
+def hasura_timeouts(action_services: ActionServices) -> list[float | None]:
+    """The timeout of every call the services' Hasura client makes from now on, in order."""
+    timeouts: list[float | None] = []
+    real_execute = action_services.hasura.execute
+
+    def recording_execute(document: str, variables: Any = None, *, timeout: float | None = None) -> Any:
+        timeouts.append(timeout)
+        return real_execute(document, variables, timeout=timeout)
+
+    action_services.hasura = SimpleNamespace(execute=recording_execute)  # type: ignore[assignment]
+    return timeouts

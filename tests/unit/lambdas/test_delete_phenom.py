@@ -18,15 +18,6 @@ def _delete(token, phenom_id):
 
 
 @pytest.fixture
-def owned_phenom(fake_hasura, id_token):
-    """The id of a phenom the caller owns, as the fake Hasura reports it and accepts its deletion."""
-    phenom_id = str(uuid.uuid4())
-    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
-    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
-    return phenom_id
-
-
-@pytest.fixture
 def versioned_bucket(s3):
     """The media bucket with versioning on, as in prod."""
     s3.put_bucket_versioning(Bucket=MEDIA_BUCKET, VersioningConfiguration={"Status": "Enabled"})

@@ -1,0 +1,45 @@
+"""MediaStorage against S3's own answers: every way S3 says an object is absent, and deletion in as few calls as
+S3 allows."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+
+from lambdas.action_handler.storage import S3_SETTINGS, MediaStorage
+from lambdas.shared.aws import aws_client
+from lambdas.shared.deadline import Deadline
+from tests.kit.fixture_values import MEDIA_BUCKET
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize("code", ["404", "NoSuchKey", "NotFound"])
+def test_each_code_s3_uses_for_a_missing_object_means_not_uploaded(aws, code):
+    # HEAD answers a bare 404; GET-style answers and some S3-compatible stores say NoSuchKey or NotFound.
+    with Stubber(aws_client("s3", S3_SETTINGS)) as stubber:
+        stubber.add_client_error("head_object", service_error_code=code, http_status_code=404)
+        assert MediaStorage(MEDIA_BUCKET).exists("media/p/0_p_a.jpg") is False
+
+
+def test_other_errors_are_not_taken_for_absence(aws):
+    with Stubber(aws_client("s3", S3_SETTINGS)) as stubber:
+        stubber.add_client_error("head_object", service_error_code="AccessDenied", http_status_code=403)
+        with pytest.raises(ClientError):
+            MediaStorage(MEDIA_BUCKET).exists("media/p/0_p_a.jpg")
+
+
+def test_versions_are_deleted_in_one_call_per_thousand(s3):
+    # GIVEN three objects under one prefix, one of them overwritten (four versions in all)
+    s3.put_bucket_versioning(Bucket=MEDIA_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    for key in ("media/p/0_a", "media/p/0_a", "media/p/1_b", "media/p/2_c"):
+        s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"bytes")
+    calls: list[int] = []
+    client = aws_client("s3", S3_SETTINGS)
+    client.meta.events.register(
+        "before-call.s3.DeleteObjects", lambda params, **_: calls.append(params["body"].count(b"<Object>"))
+    )
+    # WHEN the prefix is deleted  THEN one DeleteObjects call carried every version
+    assert MediaStorage(MEDIA_BUCKET).delete_prefix("media/p/", Deadline(30.0)) == 3
+    assert calls == [4]
