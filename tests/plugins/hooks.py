@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.plugins import environment, load, options, reporting, stack
+from tests.plugins import environment, load, options, reporting, selection, stack
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -17,6 +18,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     environment.configure(config)
     reporting.configure(config)
+    selection.configure(config)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    return selection.ignore(collection_path, config)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
