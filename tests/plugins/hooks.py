@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
+    # What imports and collection made lives until the end: out of the collector's sight, pytest's closing
+    # gc.collect (for unraisable exceptions) no longer walks boto3's and graphql's object graphs.
+    gc.freeze()
     stack.start_if_needed(session)
 
 

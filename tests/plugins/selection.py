@@ -61,8 +61,7 @@ class MarkerFilter:
             return bool(candidates) and all(self.cannot_hold_selected(file) for file in candidates)
         if not self._is_test_file(path):
             return False
-        sources = self._marker_sources(path)
-        mentioned = {name for name in self._names if _mentions(sources, name)}
+        mentioned = {name for source in self._marker_sources(path) for name in _marks_named(source, self._names)}
         return not any(
             self._expression.evaluate(chosen.__contains__)
             for size in range(len(mentioned) + 1)
@@ -72,17 +71,15 @@ class MarkerFilter:
     def _is_test_file(self, path: Path) -> bool:
         return path.suffix == ".py" and any(fnmatch.fnmatch(path.name, pattern) for pattern in self._file_patterns)
 
-    def _marker_sources(self, path: Path) -> str:
-        """The module's text, the `tests` modules it imports (transitively) and every conftest.py above it."""
-        texts, seen, pending = [], set(), [path]
+    def _marker_sources(self, path: Path) -> list[Path]:
+        """The module, the `tests` modules it imports (transitively) and every conftest.py above it."""
+        sources, pending = [], [path]
         while pending:
             source = pending.pop()
-            if source in seen or not source.is_file():
+            if source in sources or not source.is_file():
                 continue
-            seen.add(source)
-            text = _read(source)
-            texts.append(text)
-            for module in _TESTS_IMPORT.findall(text):
+            sources.append(source)
+            for module in _TESTS_IMPORT.findall(_read(source)):
                 parts = module.split(".")
                 pending += [
                     self._rootpath.joinpath(*parts).with_suffix(".py"),
@@ -91,10 +88,9 @@ class MarkerFilter:
         for folder in path.parents:
             if folder == self._rootpath.parent or not folder.is_relative_to(self._rootpath):
                 break
-            conftest = folder / "conftest.py"
-            if conftest.is_file():
-                texts.append(_read(conftest))
-        return "\n".join(texts)
+            if (folder / "conftest.py").is_file():
+                sources.append(folder / "conftest.py")
+        return sources
 
 
 def configure(config: pytest.Config) -> None:
@@ -126,9 +122,14 @@ def _marker_filter(config: pytest.Config) -> MarkerFilter | None:
     return MarkerFilter(expression, frozenset(words), config.rootpath, test_paths, config.getini("python_files"))
 
 
-def _mentions(text: str, name: str) -> bool:
-    # `mark.NAME` covers pytest.mark.NAME and `from pytest import mark`; a mark made from a computed name could be any.
-    return _DYNAMIC_MARK.search(text) is not None or re.search(rf"\bmark\s*\.\s*{re.escape(name)}\b", text) is not None
+@cache
+def _marks_named(path: Path, names: frozenset[str]) -> frozenset[str]:
+    """Which of `names` the file may mark a test with: `mark.NAME` (pytest.mark.NAME, `from pytest import mark`),
+    or all of them when it makes a mark from a computed name."""
+    text = _read(path)
+    if _DYNAMIC_MARK.search(text):
+        return names
+    return frozenset(name for name in names if re.search(rf"\bmark\s*\.\s*{re.escape(name)}\b", text))
 
 
 @cache
