@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from phenom_client.redaction import redact
+from phenom_stack.child_process import stop_process_group
 from phenom_stack.local_stack import StackUser
 from phenom_stack.ports import free_port
 from tests.load.locust_stats import StepStats, read_stats
@@ -115,8 +116,10 @@ def run_locust(
             for worker in processes[1:]:
                 worker.wait(timeout=STOP_TIMEOUT_SECONDS)
         finally:
+            # A process still running after its wait (timed out, or the run failed) is stopped, never left behind.
             for process in processes:
-                _stop(process)
+                if process.poll() is None:
+                    stop_process_group(process)
     log_tail = redact("\n".join(log.read_text(errors="replace").splitlines()[-30:]))
     stats_file = stats.with_name(f"{stats.name}.json")
     if not stats_file.exists() or not all(path.exists() for path in results):
@@ -140,17 +143,13 @@ def _worker_env(env: dict[str, str], results: Path, number: int, workers: int) -
 
 
 def _start(command: list[str], env: dict[str, str], output) -> subprocess.Popen:
+    # A group of its own, so stop_process_group reaches whatever it starts.
     return subprocess.Popen(
-        command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """A process still running after its wait (timed out, or the run failed) is stopped, never left behind."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=STOP_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
