@@ -25,7 +25,8 @@ OUTCOME_LINE = re.compile(r"^=*\s*(\d+ (?:passed|failed|error|errors|skipped)\b.
 
 
 def run_suite(*extra: str) -> tuple[float, str, list[tuple[float, str, str]]]:
-    """(wall seconds, pytest's outcome line, [(seconds, phase, test id)] of its --durations table)."""
+    """(wall seconds, pytest's outcome line with the failed tests' ids, [(seconds, phase, test id)] of its
+    --durations table)."""
     started = time.perf_counter()
     finished = subprocess.run(
         (*COMMAND, *extra),
@@ -42,6 +43,9 @@ def run_suite(*extra: str) -> tuple[float, str, list[tuple[float, str, str]]]:
     outcome = next((m[1] for m in map(OUTCOME_LINE.match, reversed(lines)) if m), None)
     if outcome is None:
         outcome = f"no outcome line (exit {finished.returncode}); last output:\n{last_lines(finished.stdout)}"
+    failed = [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    if failed:
+        outcome += "".join(f"\n      {line}" for line in failed)
     return seconds, outcome, durations
 
 

@@ -27,6 +27,8 @@ _EXPRESSION_WORDS = re.compile(r"[^\s()]+")
 _OPERATORS = frozenset(("and", "or", "not"))
 _DYNAMIC_MARK = re.compile(r"getattr\(\s*(?:pytest\s*\.\s*)?mark\b|\bMarkDecorator\b|\bMark\(|mark\s*\.\s*__getattr__")
 _TESTS_IMPORT = re.compile(r"^\s*(?:from|import)\s+(tests(?:\.\w+)+)", re.MULTILINE)
+# `from tests.kit import marks`: the imported names may be modules too.
+_TESTS_FROM_IMPORT = re.compile(r"^\s*from\s+(tests(?:\.\w+)*)\s+import\s+\(?([\w\s,]+)", re.MULTILINE)
 
 
 class MarkerFilter:
@@ -72,24 +74,27 @@ class MarkerFilter:
         return path.suffix == ".py" and any(fnmatch.fnmatch(path.name, pattern) for pattern in self._file_patterns)
 
     def _marker_sources(self, path: Path) -> list[Path]:
-        """The module, the `tests` modules it imports (transitively) and every conftest.py above it."""
-        sources, pending = [], [path]
+        """The module and every conftest.py above it, with the `tests` modules they import (transitively)."""
+        pending = [path]
+        for folder in path.parents:
+            if folder == self._rootpath.parent or not folder.is_relative_to(self._rootpath):
+                break
+            pending.append(folder / "conftest.py")
+        sources: list[Path] = []
         while pending:
             source = pending.pop()
             if source in sources or not source.is_file():
                 continue
             sources.append(source)
-            for module in _TESTS_IMPORT.findall(_read(source)):
-                parts = module.split(".")
+            text = _read(source)
+            modules = [module.split(".") for module in _TESTS_IMPORT.findall(text)]
+            for package, names in _TESTS_FROM_IMPORT.findall(text):
+                modules += [[*package.split("."), name] for name in re.findall(r"\w+", names) if name != "as"]
+            for parts in modules:
                 pending += [
                     self._rootpath.joinpath(*parts).with_suffix(".py"),
                     self._rootpath.joinpath(*parts, "__init__.py"),
                 ]
-        for folder in path.parents:
-            if folder == self._rootpath.parent or not folder.is_relative_to(self._rootpath):
-                break
-            if (folder / "conftest.py").is_file():
-                sources.append(folder / "conftest.py")
         return sources
 
 

@@ -7,7 +7,8 @@ each once the lock is free. The controller stops that process when the run ends.
 
 Workers share the stack's users, so a test that reads a snapshot of the stores (every row and object before and
 after an action, or all of a user's rows against what the API lists) would see another worker's test data arrive or
-go. Such a test is marked `exclusive_stores` (or uses `store_changes`, which always does): it runs, setup to
+go, and one that serves the engine other metadata would change the schema under the others' feet. Such a test is
+marked `exclusive_stack` (or uses `store_changes`, which always does): it runs, setup to
 teardown, while no other worker is inside a test; every other test holds the same lock shared.
 """
 
@@ -77,7 +78,7 @@ def stores_held(item: pytest.Item) -> Iterator[None]:
     if shared is None:
         yield
         return
-    exclusive = item.get_closest_marker("exclusive_stores") is not None or "store_changes" in item.fixturenames
+    exclusive = item.get_closest_marker("exclusive_stack") is not None or "store_changes" in item.fixturenames
     with open(shared / "stores.gate", "w") as gate, open(shared / "stores.lock", "w") as lock:
         # Through the gate one at a time: a test waiting for the stores to itself keeps new tests from starting.
         fcntl.flock(gate, fcntl.LOCK_EX)
