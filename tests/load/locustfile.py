@@ -29,7 +29,15 @@ from phenom_client.models import CreatedPhenom, DeletedPhenom, Phenom, Presigned
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, run_roundtrip
 from phenom_client.steps import StepFailed, StepRecord, StepRunner, StepStatus
 from tests.load.records import UploadRecord, UserRecord, write_records
-from tests.load.target import ENV_VARIABLE, RESULTS_VARIABLE, STACK_FILE_VARIABLE, LoadTarget, load_target
+from tests.load.target import (
+    ENV_VARIABLE,
+    RESULTS_VARIABLE,
+    STACK_FILE_VARIABLE,
+    WORKER_COUNT_VARIABLE,
+    WORKER_INDEX_VARIABLE,
+    LoadTarget,
+    load_target,
+)
 
 REQUEST_TYPE = "phenom"
 
@@ -37,11 +45,11 @@ REQUEST_TYPE = "phenom"
 class LoadRun:
     """This process's target and every user's records, shared by the users and written out at test_stop."""
 
-    def __init__(self, target: LoadTarget, results_path: Path | None) -> None:
+    def __init__(self, target: LoadTarget, results_path: Path | None, first_number: int = 0, stride: int = 1) -> None:
         self.target = target
         self.results_path = results_path
         self.records: list[UserRecord] = []
-        self._numbers = iter(range(1_000_000))
+        self._numbers = iter(range(first_number, 1_000_000, stride))
         self._lock = threading.Lock()
 
     def new_record(self) -> UserRecord:
@@ -83,7 +91,9 @@ def _configure(environment, **_) -> None:
     global RUN
     options = environment.parsed_options
     results = Path(options.phenom_results) if options.phenom_results else None
-    RUN = LoadRun(load_target(options.phenom_env, options.phenom_stack_file, os.environ), results)
+    target = load_target(options.phenom_env, options.phenom_stack_file, os.environ)
+    first, stride = int(os.environ.get(WORKER_INDEX_VARIABLE, 0)), int(os.environ.get(WORKER_COUNT_VARIABLE, 1))
+    RUN = LoadRun(target, results, first, stride)
 
 
 @events.test_stop.add_listener

@@ -31,6 +31,9 @@ ENV_VARIABLE = "PHENOM_LOAD_ENV"
 STACK_FILE_VARIABLE = "PHENOM_LOAD_STACK_FILE"
 USERS_VARIABLE = "PHENOM_LOAD_USERS"
 RESULTS_VARIABLE = "PHENOM_LOAD_RESULTS"
+# In a distributed run, worker process i of n numbers its simulated users i, i + n, i + 2n...: distinct Cognito users.
+WORKER_INDEX_VARIABLE = "PHENOM_LOAD_WORKER_INDEX"
+WORKER_COUNT_VARIABLE = "PHENOM_LOAD_WORKER_COUNT"
 # The endpoint fields of `phenom-stack up --json` that the client needs (the rest stays out of the stack file).
 STACK_FIELDS = ("stack", "graphql_url", "aws_endpoint_url", "region", "user_pool_id", "client_id")
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.plugins import environment, infra, load, options, reporting, stack
+from tests.plugins import environment, infra, load, options, reporting, selection, shared_stack, stack
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -17,6 +19,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     environment.configure(config)
     reporting.configure(config)
+    selection.configure(config)
+    shared_stack.configure_controller(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    shared_stack.configure_worker(node.config, node)
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    return selection.ignore(collection_path, config)
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -33,7 +46,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     infra.start_if_needed(session)
+    # What imports and collection made lives until the end: out of the collector's sight, pytest's closing
+    # gc.collect (for unraisable exceptions) no longer walks boto3's and graphql's object graphs.
+    gc.freeze()
     stack.start_if_needed(session)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
+    with shared_stack.stores_held(item):
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -56,3 +78,4 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     stack.stop(config)
     infra.stop(config)
+    shared_stack.stop(config)

@@ -19,6 +19,7 @@ import pytest
 from phenom_infra.applied import ENVIRONMENTS, AppliedEnvironment, applied_environment, missing_tool
 
 FIXTURES = {f"applied_{name}": name for name in ENVIRONMENTS}
+APPLIED_GROUP = "applied"
 _STARTED = pytest.StashKey[dict[str, Future]]()
 _BACKGROUND = pytest.StashKey[ThreadPoolExecutor]()
 _LIFETIME = pytest.StashKey[ExitStack]()
@@ -29,12 +30,22 @@ def _needed(item: pytest.Item) -> set[str]:
 
 
 def run_applied_tests_last(items: list[pytest.Item]) -> None:
-    """Order the selected items: the rest of the suite, then the applied tests, then those that destroy."""
+    """Order the selected items: the rest of the suite, then the applied tests, then those that destroy. Under
+    pytest-xdist (`--dist loadgroup`) the applied tests are one group, so one worker applies each environment once."""
     items.sort(key=lambda item: (bool(_needed(item)), item.get_closest_marker("destroys") is not None))
+    for item in items:
+        if _needed(item):
+            item.add_marker(pytest.mark.xdist_group(APPLIED_GROUP))
 
 
 def start_if_needed(session: pytest.Session) -> None:
-    """Start applying, in the background, every environment a selected test needs."""
+    """Start applying, in the background, every environment a selected test needs. An xdist worker collects every
+    test but runs only its share, so it applies when its first applied test asks (the group keeps them on one worker)."""
+    if not hasattr(session.config, "workerinput"):
+        _start(session)
+
+
+def _start(session: pytest.Session) -> None:
     needed = set().union(*(_needed(item) for item in session.items)) if session.items else set()
     if session.config.option.collectonly or not needed or missing_tool():
         return
@@ -64,6 +75,8 @@ def _applied(request: pytest.FixtureRequest, name: str) -> AppliedEnvironment:
     reason = missing_tool()
     if reason:
         pytest.skip(reason)
+    if _STARTED not in request.config.stash and hasattr(request.config, "workerinput"):
+        _start(request.session)
     started = request.config.stash.get(_STARTED, {})
     if name not in started:
         raise pytest.UsageError(f"applied_{name} was not started after collection; use it as a fixture argument")

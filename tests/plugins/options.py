@@ -1,4 +1,5 @@
-"""The suite's command-line options: --env, --stack, --stack-file, --phenom-report, --phenom-metrics."""
+"""The suite's command-line options: --env, --stack, --stack-file, --phenom-report, --phenom-metrics,
+--collect-everything."""
 
 from __future__ import annotations
 
@@ -39,4 +40,10 @@ def add_options(parser: pytest.Parser) -> None:
         default=False,
         help="publish the round-trip's outcome and step durations to CloudWatch (namespace Phenom/Canary); "
         "with --env local, to the local stack's moto",
+    )
+    group.addoption(
+        "--collect-everything",
+        action="store_true",
+        default=False,
+        help="import every test module even when -m rules it out from its text (tests/plugins/selection.py)",
     )

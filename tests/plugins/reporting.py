@@ -93,16 +93,22 @@ def publish_metrics(session: pytest.Session) -> None:
 
 
 def write_report(session: pytest.Session) -> None:
-    """The --phenom-report JSON file, when asked for."""
+    """The --phenom-report JSON file, when asked for; under -n, by the worker that ran the round-trip."""
     config = session.config
     target = config.getoption("phenom_report")
-    if target is None:
+    if target is None or (_distributed(config) and _report(config)["status"] == "not run"):
         return
     path = Path(target)
     if not path.is_absolute():
         path = config.invocation_params.dir / path
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(_report(config), indent=2) + "\n", encoding="utf-8")
+
+
+def _distributed(config: pytest.Config) -> bool:
+    # The xdist controller and the workers that did not run the round-trip have nothing to report: writing their
+    # empty report would overwrite the one that ran it.
+    return hasattr(config, "workerinput") or config.getoption("dist", "no") != "no"
 
 
 def _report(config: pytest.Config) -> dict[str, Any]:

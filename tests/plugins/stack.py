@@ -15,6 +15,7 @@ import pytest
 from phenom_stack.docker_engine import NO_DOCKER_ENGINE_REASON, docker_engine_answers, resolve_stack_kind
 from phenom_stack.errors import DockerUnavailableError
 from phenom_stack.local_stack import LocalStack, StackUser
+from tests.plugins import shared_stack
 
 STARTED_STACK = pytest.StashKey[LocalStack]()
 _STACK_LIFETIME = pytest.StashKey[ExitStack]()
@@ -52,7 +53,7 @@ def start_if_needed(session: pytest.Session) -> None:
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
     if terminal is None:
         return
-    if session.config.getoption("--stack-file"):
+    if session.config.getoption("--stack-file") or shared_stack.shared_dir(session.config):
         terminal.write_line(f"phenom stack: attached to the running {stack.stack} stack")
     else:
         parts = ", ".join(f"{part} {seconds:.2f}s" for part, seconds in stack.start_timings.items())
@@ -82,8 +83,11 @@ def _start_stack(config: pytest.Config) -> LocalStack:
     if STARTED_STACK in config.stash:
         return config.stash[STARTED_STACK]
     stack_file = config.getoption("--stack-file")
+    shared = shared_stack.shared_dir(config)
     if stack_file:
         config.stash[STARTED_STACK] = _attached_stack(Path(stack_file))
+    elif shared is not None:
+        config.stash[STARTED_STACK] = shared_stack.attach_or_start(shared, config.getoption("--stack"))
     else:
         # Imported here: every suite loads this plugin, and only the stack needs moto, boto3 and Postgres.
         from phenom_stack.stack import run_local_stack

@@ -11,7 +11,7 @@ import pytest
 from tests.contract.backend_calls import bearer, create_phenom_as, error_codes, post_graphql
 from tests.contract.cleanup import delete_phenom_as
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
 
 PAGE = """query Page($limit: Int, $before: String) {
   getPhenoms(limit: $limit, before: $before) { id created_at cursor }

@@ -26,7 +26,7 @@ from phenom_client.api_schema import (
 from phenom_stack.hasura_project import apply_metadata, metadata_json
 from phenom_stack.schema_snapshot import served_schemas
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
 
 HASURA_DIR = SCHEMA_DIR.parent
 SMOKE_TIMEOUT_SECONDS = 120

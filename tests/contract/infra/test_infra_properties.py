@@ -11,10 +11,10 @@ from urllib.parse import quote, urlsplit
 import pytest
 import yaml
 
+from lambdas.registry import ACTION_HANDLER, LAMBDAS
 from phenom_infra.hcl import INFRA_DIR, load_directory, terraform_files
 from phenom_infra.instances import ModuleInstance, stack
 from phenom_infra.tools import CHECKOV_CONFIG
-from tests.contract.infra.lambda_contract import ACTION_HANDLER, LAMBDAS
 
 pytestmark = pytest.mark.contract
 
@@ -118,17 +118,22 @@ def test_replaced_and_deleted_media_versions_expire(each_stack: ModuleInstance) 
 
 def _lambda_functions(production: ModuleInstance) -> dict[str, dict]:
     return {
-        contract.module: production.module(contract.module).resource("aws_lambda_function", "this")
+        contract.package: production.module(contract.package).resource("aws_lambda_function", "this")
         for contract in LAMBDAS
     }
 
 
 def _no_asynchronous_invokers(production: ModuleInstance) -> None:
-    # CKV_AWS_116 (no DLQ): only synchronous callers, so there is no asynchronous invocation to lose.
-    for kind in ("aws_lambda_event_source_mapping", "aws_s3_bucket_notification", "aws_sns_topic_subscription"):
+    # CKV_AWS_116 (no DLQ): the one asynchronous caller is S3's ObjectCreated notification of media/ keys to the
+    # action handler, which only tidies uploads (a lost event leaves an object no row names, removed by the next
+    # deletePhenom of its id); everything else calls synchronously, so no other invocation can be lost unseen.
+    for kind in ("aws_lambda_event_source_mapping", "aws_sns_topic_subscription"):
         assert _raw_resources(kind) == [], kind
+    [notification] = _raw_resources("aws_s3_bucket_notification")
+    [target] = notification["lambda_function"]
+    assert (target["lambda_function_arn"], target["filter_prefix"]) == ("${module.action_handler.arn}", "media/")
     principals = {permission["principal"] for permission in _raw_resources("aws_lambda_permission")}
-    assert principals == {"cognito-idp.amazonaws.com"}
+    assert principals == {"cognito-idp.amazonaws.com", "s3.amazonaws.com"}
 
 
 def _lambdas_outside_the_vpc_reach_only_public_endpoints(production: ModuleInstance) -> None:
@@ -150,20 +155,20 @@ def _lambda_environment_holds_no_secret(production: ModuleInstance) -> None:
 def _lambda_code_is_the_built_zip(production: ModuleInstance) -> None:
     # CKV_AWS_272 (no code signing): what runs is the zip `make lambdas` built here, redeployed when it changes.
     for contract in LAMBDAS:
-        raw = production.module(contract.module).config.resource("aws_lambda_function", "this")
+        raw = production.module(contract.package).config.resource("aws_lambda_function", "this")
         assert (raw["filename"], raw["source_code_hash"]) == (
             "${var.package_path}",
             "${filebase64sha256(var.package_path)}",
         )
-        assert production.config.modules[contract.module]["package_path"].endswith(f"/{contract.zip_name}")
+        assert production.config.modules[contract.package]["package_path"].endswith(f"/{contract.zip_name}")
 
 
 def _only_the_action_handler_has_an_open_url(production: ModuleInstance) -> None:
     # CKV_AWS_258 (URL auth NONE): one open URL, the handler's, which verifies the forwarded Cognito JWT itself.
     enabled = {
-        contract.module: production.module(contract.module).argument("function_url_enabled") for contract in LAMBDAS
+        contract.package: production.module(contract.package).argument("function_url_enabled") for contract in LAMBDAS
     }
-    assert enabled == {contract.module: contract is ACTION_HANDLER for contract in LAMBDAS}
+    assert enabled == {contract.package: contract is ACTION_HANDLER for contract in LAMBDAS}
 
 
 def _secrets_use_the_default_key(production: ModuleInstance) -> None:
@@ -293,10 +298,20 @@ def _media_versions_survive_deletes(production: ModuleInstance) -> None:
     assert bucket.argument("noncurrent_version_retention_days") >= 7
 
 
-def _no_bucket_events_are_consumed(production: ModuleInstance) -> None:
-    # CKV2_AWS_62 (no event notifications): true only while nothing in the stack waits for bucket events.
-    assert _raw_resources("aws_s3_bucket_notification") == []
-    assert _raw_resources("aws_cloudwatch_event_rule") == []
+def _media_uploads_are_notified(production: ModuleInstance) -> None:
+    # CKV2_AWS_62 (no event notifications, as checkov sees the bucket's own module): the stack module notifies the
+    # action handler of every media/ upload, so uploads after a delete are removed.
+    [notification] = _raw_resources("aws_s3_bucket_notification")
+    assert notification["bucket"] == "${module.media_bucket.name}"
+    [target] = notification["lambda_function"]
+    assert target["events"] == ["s3:ObjectCreated:*"]
+
+
+def _alarm_topic_carries_only_alarm_states(production: ModuleInstance) -> None:
+    # CKV_AWS_26 (SNS topic without a CMK): one topic, the canary's alarms, published to by CloudWatch alone.
+    assert _raw_resources("aws_sns_topic") == [{"name": "${var.name_prefix}-canary-alarms"}]
+    assert _raw_resources("aws_sns_topic_policy") == []
+    assert _raw_resources("aws_sns_topic_subscription") == []
 
 
 SKIP_GUARDS: dict[str, Callable[[ModuleInstance], None]] = {
@@ -322,7 +337,8 @@ SKIP_GUARDS: dict[str, Callable[[ModuleInstance], None]] = {
     "CKV_AWS_145": _media_is_encrypted_and_tls_only,
     "CKV_AWS_18": _media_is_reachable_only_through_presigned_urls,
     "CKV_AWS_144": _media_versions_survive_deletes,
-    "CKV2_AWS_62": _no_bucket_events_are_consumed,
+    "CKV_AWS_26": _alarm_topic_carries_only_alarm_states,
+    "CKV2_AWS_62": _media_uploads_are_notified,
 }
 
 

@@ -23,7 +23,7 @@ from tests.contract.backend_calls import (
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import sign_in, unverified_claims
 
-pytestmark = pytest.mark.contract
+pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
 
 HASURA_NAMESPACE = "https://hasura.io/jwt/claims"
 OWN_PROFILE = "query OwnProfile { users { id } }"
