@@ -27,6 +27,7 @@ LIFECYCLE_RULE = {
     "Status": "Enabled",
     "Filter": {"Prefix": ""},
     "NoncurrentVersionExpiration": {"NoncurrentDays": 30},
+    "Expiration": {"ExpiredObjectDeleteMarker": True},
     "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
 }
 ACCOUNT_RECOVERY = {"RecoveryMechanisms": [{"Name": "verified_email", "Priority": 1}]}

@@ -12,6 +12,7 @@ from lambdas.action_handler.auth import Caller
 from lambdas.action_handler.delete_phenom import delete_phenom
 from lambdas.shared.deadline import Deadline, DeadlineExceeded
 from tests.kit.events import action_body, function_url_event, handler_reply
+from tests.kit.fake_hasura import graphql_error
 from tests.kit.fixture_values import MEDIA_BUCKET
 
 pytestmark = pytest.mark.unit
@@ -112,3 +113,25 @@ def test_every_hasura_call_is_bounded_by_the_deadline(
     delete_phenom(caller, {"phenomId": owned_phenom}, action_services, Deadline(30.0))
     # THEN both calls (claim, delete) waited at most what was left, never the client's own default
     assert len(hasura_timeouts) == 2 and all(timeout is not None and 0 < timeout <= 30.0 for timeout in hasura_timeouts)
+
+
+def test_a_claim_that_cannot_be_released_is_left_to_its_lease(
+    action_services, fake_hasura, s3, owned_row, owned_phenom, id_token, monkeypatch, log_lines
+):
+    # GIVEN a delete that runs out of time half-way, and a Hasura that refuses the release of its claim
+    monkeypatch.setattr(storage, "_DELETE_BATCH", 1)
+    prefix = f"media/{owned_phenom}/"
+    keys = [f"{prefix}{order}_{owned_phenom}_{name}.jpg" for order, name in enumerate("ab")]
+    for key in keys:
+        s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"bytes")
+    fake_hasura.answer("ReleasePhenomDeletion", graphql_error("unexpected", "database query error"))
+    caller = Caller(sub=id_token.sub, email=id_token.email)
+    # WHEN deletePhenom fails  THEN the caller sees the first failure, not the release's
+    with pytest.raises(DeadlineExceeded):
+        delete_phenom(caller, {"phenomId": owned_phenom}, action_services, _DeadlineAfterCalls(4))
+    # AND the row stays with what is left, still claimed, and the log says the lease will end the claim
+    assert _keys_left(s3, prefix) == keys[1:]
+    assert owned_row["deleted"] is False and owned_row["deletion_started_at"] is not None
+    warning = json.loads(log_lines[-1])
+    assert warning["message"] == "deletion claim not released; it expires with its lease"
+    assert warning["phenom_id"] == owned_phenom
