@@ -59,11 +59,6 @@ class MediaStorage:
             raise
         return True
 
-    def keys_with_data(self, prefix: str, deadline: Deadline) -> set[str]:
-        """The keys under `prefix` that have at least one version with data."""
-        with aws_answering(S3_SERVICE, S3_SETTINGS):
-            return self._versions(prefix, deadline)[1]
-
     def delete_prefix(self, prefix: str, deadline: Deadline) -> set[str]:
         """Delete every version and delete marker under `prefix`, each call started before `deadline`; the keys
         that had data."""

@@ -15,6 +15,12 @@ ACTION_BUDGET_SECONDS = 16.0
 # end; tests/unit/lambdas/test_deadline_arithmetic.py adds it up against the Lambda's and Hasura's timeouts.
 CALL_SETTINGS = ClientSettings(connect_timeout=1.0, read_timeout=2.0, max_attempts=2)
 SLOWEST_CALL_SECONDS = 12.0
+# deletePhenom's claim on a row expires after this long, so a delete that crashed or timed out never blocks the next
+# one; it is longer than the function's 30 s timeout, so the claim of a delete still running never expires under it.
+DELETION_LEASE_SECONDS = 60.0
+# Releasing a failed delete's claim runs after the deadline may be spent, inside the SLOWEST_CALL_SECONDS kept free:
+# one connect and one read.
+RELEASE_SECONDS = CALL_SETTINGS.connect_timeout + CALL_SETTINGS.read_timeout
 
 
 def request_deadline(context: Any) -> Deadline:

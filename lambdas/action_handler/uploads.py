@@ -1,9 +1,10 @@
-"""S3's ObjectCreated notifications for media/: an object whose key no media row names is removed, the others are
-marked uploaded.
+"""S3's ObjectCreated notifications for media/: an object whose key no media row names, or whose phenom is being
+deleted, is removed; the others are marked uploaded.
 
 A presigned PUT stays valid for UPLOAD_URL_SECONDS, so an upload can land after (or while) its phenom is deleted.
-deletePhenom deletes the row before the objects, so every upload either lands before that object deletion (which
-lists it) or finds no row here; S3 delivers each notification at least once, within seconds.
+deletePhenom claims the row before it lists the objects and deletes the row after them, so every upload either lands
+before that listing (which deletes it) or is handled here after the claim (the row is claimed or gone); S3 delivers
+each notification at least once, within seconds.
 """
 
 from __future__ import annotations
@@ -45,12 +46,12 @@ def reconcile_uploads(event: Mapping[str, Any], services: ActionServices, deadli
         if not key.startswith(MEDIA_PREFIX):
             continue
         rows = services.hasura.execute(MEDIA_BY_KEY, {"key": key}, timeout=deadline.remaining())["phenom_media"]
-        if rows:
+        if rows and all(row["phenom"]["deletion_started_at"] is None for row in rows):
             ids = sorted(row["id"] for row in rows)
             services.hasura.execute(MARK_MEDIA_UPLOADED, {"ids": ids}, timeout=deadline.remaining())
             confirmed += 1
         else:
             services.storage.delete_key(key, deadline)
-            log.info("upload without a media row removed", key=key)
+            log.info("upload without a media row, or of a phenom being deleted, removed", key=key)
             removed += 1
     return {"removed": removed, "confirmed": confirmed}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
@@ -178,12 +179,53 @@ def id_token(signing_key: SigningKey) -> MintedToken:
 
 
 @pytest.fixture
-def owned_phenom(fake_hasura: FakeHasura, id_token: MintedToken) -> str:
-    """The id of a phenom the caller owns, as the fake Hasura reports it and accepts its deletion."""
-    phenom_id = str(uuid.uuid4())
-    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": {"id": phenom_id, "owner_id": id_token.sub}})
-    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 1}})
-    return phenom_id
+def owned_row(fake_hasura: FakeHasura, id_token: MintedToken) -> dict[str, Any]:
+    """The phenoms row of one phenom the caller owns, kept by the fake Hasura as deletePhenom's claim, release and
+    delete documents change it."""
+    row: dict[str, Any] = {"id": str(uuid.uuid4()), "owner_id": id_token.sub, "deletion_started_at": None}
+    row["deleted"] = False
+
+    def affected(operation: str, count: int) -> tuple[int, Any]:
+        return 200, {"data": {operation: {"affected_rows": count}}}
+
+    def claim(variables: Mapping[str, Any]) -> tuple[int, Any]:
+        claimed_at = row["deletion_started_at"]
+        free = not row["deleted"] and (
+            claimed_at is None or datetime.fromisoformat(claimed_at) < datetime.fromisoformat(variables["leaseCutoff"])
+        )
+        if not free or (variables["id"], variables["ownerId"]) != (row["id"], row["owner_id"]):
+            return affected("update_phenoms", 0)
+        row["deletion_started_at"] = variables["now"]
+        return affected("update_phenoms", 1)
+
+    def holding(variables: Mapping[str, Any]) -> bool:
+        return not row["deleted"] and (variables["id"], variables["claimedAt"]) == (
+            row["id"],
+            row["deletion_started_at"],
+        )
+
+    def release(variables: Mapping[str, Any]) -> tuple[int, Any]:
+        if not holding(variables):
+            return affected("update_phenoms", 0)
+        row["deletion_started_at"] = None
+        return affected("update_phenoms", 1)
+
+    def delete(variables: Mapping[str, Any]) -> tuple[int, Any]:
+        if not holding(variables):
+            return affected("delete_phenoms", 0)
+        row["deleted"] = True
+        return affected("delete_phenoms", 1)
+
+    fake_hasura.answer("ClaimPhenomDeletion", claim)
+    fake_hasura.answer("ReleasePhenomDeletion", release)
+    fake_hasura.answer("DeletePhenom", delete)
+    return row
+
+
+@pytest.fixture
+def owned_phenom(owned_row: dict[str, Any]) -> str:
+    """The id of a phenom the caller owns, its row kept by the fake Hasura (owned_row)."""
+    return owned_row["id"]
 
 
 @pytest.fixture

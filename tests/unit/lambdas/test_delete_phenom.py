@@ -1,11 +1,13 @@
-"""deletePhenom through the handler: owner only, every object version removed, then the row."""
+"""deletePhenom through the handler: owner only, the row claimed, every object version removed, then the row."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from lambdas.action_handler.time_budget import DELETION_LEASE_SECONDS
 from tests.kit.events import action_body, function_url_event, handler_reply
 from tests.kit.fixture_values import MEDIA_BUCKET
 
@@ -25,7 +27,7 @@ def versioned_bucket(s3):
 
 
 def test_delete_removes_every_version_and_marker_then_the_row(
-    action_services, fake_hasura, versioned_bucket, owned_phenom, id_token
+    action_services, fake_hasura, versioned_bucket, owned_row, owned_phenom, id_token
 ):
     # GIVEN two objects under the phenom's prefix, one overwritten and one already "deleted" (a delete marker)
     prefix = f"media/{owned_phenom}/"
@@ -43,32 +45,36 @@ def test_delete_removes_every_version_and_marker_then_the_row(
     left = versioned_bucket.list_object_versions(Bucket=MEDIA_BUCKET)
     assert [version["Key"] for version in left.get("Versions", [])] == [other_key]
     assert left.get("DeleteMarkers", []) == []
-    assert fake_hasura.operations() == ["PhenomOwner", "DeletePhenom"]
-    assert fake_hasura.calls[1].variables == {"id": owned_phenom, "ownerId": id_token.sub}
+    assert fake_hasura.operations() == ["ClaimPhenomDeletion", "DeletePhenom"]
+    claim, delete = (call.variables for call in fake_hasura.calls)
+    assert (claim["id"], claim["ownerId"]) == (owned_phenom, id_token.sub)
+    assert delete == {"id": owned_phenom, "claimedAt": claim["now"]}
+    assert owned_row["deleted"] is True
 
 
 def test_delete_of_a_phenom_without_objects_deletes_the_row(action_services, fake_hasura, s3, owned_phenom, id_token):
     status, output = _delete(id_token.token, owned_phenom)
     assert (status, output["deletedObjects"]) == (200, 0)
-    assert fake_hasura.operations() == ["PhenomOwner", "DeletePhenom"]
+    assert fake_hasura.operations() == ["ClaimPhenomDeletion", "DeletePhenom"]
 
 
-def test_someone_elses_phenom_and_a_missing_one_look_the_same(action_services, fake_hasura, s3, id_token):
+def test_someone_elses_phenom_and_a_missing_one_look_the_same(action_services, fake_hasura, s3, owned_row, id_token):
     # GIVEN a phenom owned by someone else, with an object, and an id that does not exist
     theirs, missing = str(uuid.uuid4()), str(uuid.uuid4())
+    owned_row.update(id=theirs, owner_id=str(uuid.uuid4()))
     key = f"media/{theirs}/0_{theirs}_a.jpg"
     s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"theirs")
-    owners = {theirs: {"id": theirs, "owner_id": str(uuid.uuid4())}, missing: None}
-    fake_hasura.answer("PhenomOwner", lambda variables: (200, {"data": {"phenoms_by_pk": owners[variables["id"]]}}))
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=f"media/{missing}/0_{missing}_a.jpg", Body=b"left by nobody")
     # WHEN the caller tries to delete each
     replies = [_delete(id_token.token, phenom_id) for phenom_id in (theirs, missing)]
-    # THEN both are 404 not-found with the same wording, nothing was deleted anywhere
+    # THEN both are 404 not-found with the same wording, the claim was refused and nothing was deleted anywhere
     assert [(status, error["extensions"]["code"]) for status, error in replies] == [(404, "not-found")] * 2
     assert [error["message"].replace(theirs, "<id>").replace(missing, "<id>") for _, error in replies] == [
         "phenom <id> not found"
     ] * 2
-    assert fake_hasura.operations() == ["PhenomOwner", "PhenomOwner"]
-    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET)["Contents"][0]["Key"] == key
+    assert fake_hasura.operations() == ["ClaimPhenomDeletion", "ClaimPhenomDeletion"]
+    assert (owned_row["deleted"], owned_row["deletion_started_at"]) == (False, None)
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET)["KeyCount"] == 2
 
 
 def test_bad_phenom_id_is_refused_before_any_lookup(action_services, fake_hasura, id_token):
@@ -77,26 +83,31 @@ def test_bad_phenom_id_is_refused_before_any_lookup(action_services, fake_hasura
     assert fake_hasura.calls == []
 
 
-def test_a_delete_that_lost_the_row_to_a_concurrent_one_is_not_found_and_leaves_the_objects_to_it(
-    action_services, fake_hasura, s3, owned_phenom, id_token
+def test_a_delete_that_finds_the_row_claimed_is_not_found_and_leaves_the_objects_to_the_claimant(
+    action_services, fake_hasura, s3, owned_row, owned_phenom, id_token
 ):
-    # GIVEN an uploaded object, and another delete of the same phenom that deletes the row first
+    # GIVEN an uploaded object, and another delete of the same phenom that claimed the row a moment ago
     key = f"media/{owned_phenom}/0_{owned_phenom}_a.jpg"
     s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"a")
-    fake_hasura.answer("DeletePhenom", {"delete_phenoms": {"affected_rows": 0}})
+    other_claim = datetime.now(UTC).isoformat()
+    owned_row["deletion_started_at"] = other_claim
     status, output = _delete(id_token.token, owned_phenom)
-    # THEN this one answers not-found and has not deleted the object (the winner reports it)
+    # THEN this one answers not-found and has touched neither the object nor the claim (the claimant reports it)
     assert (status, output["extensions"]["code"]) == (404, "not-found")
     assert [item["Key"] for item in s3.list_objects_v2(Bucket=MEDIA_BUCKET).get("Contents", [])] == [key]
+    assert fake_hasura.operations() == ["ClaimPhenomDeletion"]
+    assert (owned_row["deleted"], owned_row["deletion_started_at"]) == (False, other_claim)
 
 
-def test_a_delete_of_an_id_without_a_row_removes_objects_left_under_it(action_services, fake_hasura, s3, id_token):
-    # GIVEN objects under the prefix of a phenom whose row is gone (its delete failed after the row, or an upload
-    # came after the delete)
-    orphan = str(uuid.uuid4())
-    s3.put_object(Bucket=MEDIA_BUCKET, Key=f"media/{orphan}/0_{orphan}_a.jpg", Body=b"a")
-    fake_hasura.answer("PhenomOwner", {"phenoms_by_pk": None})
-    status, output = _delete(id_token.token, orphan)
-    # THEN the delete is not-found as for any missing phenom, and the objects are gone
-    assert (status, output["extensions"]["code"]) == (404, "not-found")
-    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=f"media/{orphan}/").get("KeyCount") == 0
+def test_a_claim_older_than_the_lease_is_taken_over_and_the_delete_finishes(
+    action_services, fake_hasura, s3, owned_row, owned_phenom, id_token
+):
+    # GIVEN an object, and the claim of a delete that crashed longer ago than the lease
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=f"media/{owned_phenom}/0_{owned_phenom}_a.jpg", Body=b"a")
+    crashed = datetime.now(UTC) - timedelta(seconds=DELETION_LEASE_SECONDS + 1)
+    owned_row["deletion_started_at"] = crashed.isoformat()
+    # WHEN the owner deletes the phenom again  THEN this delete takes the claim over and finishes
+    status, output = _delete(id_token.token, owned_phenom)
+    assert (status, output) == (200, {"phenomId": owned_phenom, "deletedObjects": 1})
+    assert owned_row["deleted"] is True
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=f"media/{owned_phenom}/")["KeyCount"] == 0

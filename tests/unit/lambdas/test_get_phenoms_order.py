@@ -41,18 +41,33 @@ def _row(owner_id: str, second: int) -> dict[str, Any]:
 
 
 def _phenoms_arguments(query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments of the `phenoms` field of `query`, variables substituted."""
+    """The arguments of the `phenoms` field of `query`, variables substituted (a variable not sent takes its default)."""
     operation = next(node for node in parse(query).definitions if isinstance(node, OperationDefinitionNode))
+    defaults = {
+        definition.variable.name.value: value_from_ast_untyped(definition.default_value)
+        for definition in operation.variable_definitions
+        if definition.default_value is not None
+    }
     field = next(
         node
         for node in operation.selection_set.selections
         if isinstance(node, FieldNode) and node.name.value == "phenoms"
     )
-    return {argument.name.value: value_from_ast_untyped(argument.value, variables) for argument in field.arguments}
+    sent = {**defaults, **variables}
+    return {argument.name.value: value_from_ast_untyped(argument.value, sent) for argument in field.arguments}
 
 
 def _matches(row: Mapping[str, Any], where: Mapping[str, Any]) -> bool:
+    """Whether `row` satisfies the phenoms_bool_exp `where`: columns compared, `_and` and `_or` of lists of them."""
     for column, comparison in where.items():
+        if column == "_and":
+            if not all(_matches(row, term) for term in comparison):
+                return False
+            continue
+        if column == "_or":
+            if not any(_matches(row, term) for term in comparison):
+                return False
+            continue
         for operator, operand in comparison.items():
             assert operator in _COMPARISONS, f"this evaluator does not know {operator}: teach it before relying on it"
             if not _COMPARISONS[operator](row[column], operand):

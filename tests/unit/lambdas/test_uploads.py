@@ -1,4 +1,5 @@
-"""S3's ObjectCreated notifications through the handler: objects no media row names go, the others are confirmed."""
+"""S3's ObjectCreated notifications through the handler: objects no media row names, or of a phenom being deleted,
+go; the others are confirmed."""
 
 from __future__ import annotations
 
@@ -48,12 +49,25 @@ def test_an_object_a_row_names_is_marked_uploaded(action_services, fake_hasura, 
     media_id = str(uuid.uuid4())
     key = f"media/{uuid.uuid4()}/0_x_a.jpg"
     s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"a")
-    fake_hasura.answer("MediaByKey", {"phenom_media": [{"id": media_id}]})
+    fake_hasura.answer("MediaByKey", {"phenom_media": [{"id": media_id, "phenom": {"deletion_started_at": None}}]})
     fake_hasura.answer("MarkMediaUploaded", {"update_phenom_media": {"affected_rows": 1}})
     result = action_handler.handler(s3_event(key), lambda_context())
     assert result == {"removed": 0, "confirmed": 1}
     assert fake_hasura.calls[1].variables == {"ids": [media_id]}
     assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=key)["KeyCount"] == 1
+
+
+def test_an_object_of_a_phenom_being_deleted_is_removed(action_services, fake_hasura, s3):
+    # GIVEN an upload that landed after deletePhenom claimed its row and listed the objects (so it missed this one)
+    key = f"media/{uuid.uuid4()}/0_x_a.jpg"
+    s3.put_object(Bucket=MEDIA_BUCKET, Key=key, Body=b"a")
+    media = {"id": str(uuid.uuid4()), "phenom": {"deletion_started_at": "2026-03-01T10:00:00+00:00"}}
+    fake_hasura.answer("MediaByKey", {"phenom_media": [media]})
+    # WHEN its notification arrives  THEN the object goes, as the row is about to
+    result = action_handler.handler(s3_event(key), lambda_context())
+    assert result == {"removed": 1, "confirmed": 0}
+    assert fake_hasura.operations() == ["MediaByKey"]
+    assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=key)["KeyCount"] == 0
 
 
 def test_objects_outside_media_and_other_events_are_left_alone(action_services, fake_hasura, s3):

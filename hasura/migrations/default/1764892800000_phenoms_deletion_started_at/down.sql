@@ -1,0 +1,1 @@
+ALTER TABLE public.phenoms DROP COLUMN deletion_started_at;
