@@ -8,7 +8,6 @@ import time
 import pytest
 import requests
 
-from phenom_stack.double import HasuraDouble
 from tests.contract.stack.double.jwt_secret import AUDIENCE, CLAIMS_NAMESPACE, JWKS_PATH, jwt_config
 from tests.kit.loopback_http import LoopbackServer, Reply
 from tests.kit.tokens import jwks, new_signing_key, signed_token
@@ -151,23 +150,26 @@ ROTATION_TIMEOUT_SECONDS = 10.0
 
 
 def test_a_jwks_without_cache_headers_is_refetched_so_a_rotated_key_is_accepted(
-    double_database_url, double_signing_key, mint_token
+    start_double, double_signing_key, mint_token
 ):
     # GIVEN a JWKS that answers without Cache-Control or Expires (as moto's does), publishing the old key
     rotated = new_signing_key("rotated-key")
     published = [double_signing_key]
     with LoopbackServer() as server:
         server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(*published)))
-        with HasuraDouble(double_database_url, "rotation-secret", jwt_config(server.url + JWKS_PATH)) as double:
+        double, endpoints = start_double({"HASURA_GRAPHQL_JWT_SECRET": json.dumps(jwt_config(server.url + JWKS_PATH))})
+        try:
             token = mint_token("u-rot", key=rotated)
             query = {"query": "{ __typename }"}
-            first = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+            first = requests.post(endpoints.graphql_url, json=query, headers=_bearer(token), timeout=5).json()
             # WHEN the JWKS starts publishing the new key
             published[:] = [rotated]
             deadline = time.monotonic() + ROTATION_TIMEOUT_SECONDS
             answer = first
             while "errors" in answer and time.monotonic() < deadline:
-                answer = requests.post(f"{double.url}/v1/graphql", json=query, headers=_bearer(token), timeout=5).json()
+                answer = requests.post(endpoints.graphql_url, json=query, headers=_bearer(token), timeout=5).json()
+        finally:
+            double.stop()
     # THEN the new key was unknown at first and is accepted once refetched (Hasura's one-second floor)
     assert first["errors"][0]["extensions"]["code"] == "invalid-jwt"
     assert answer == {"data": {"__typename": "query_root"}}
