@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import hcl2
-
 from phenom_infra.errors import InfraConfigError
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -16,8 +14,6 @@ INFRA_DIR = REPO_ROOT / "infra"
 ENVIRONMENTS_DIR = INFRA_DIR / "environments"
 MODULES_DIR = INFRA_DIR / "modules"
 
-# Unquoted strings, blocks as plain lists of dicts; expressions stay as "${...}" text.
-_OPTIONS = hcl2.SerializationOptions(with_comments=False, explicit_blocks=False, strip_string_quotes=True)
 
 Labelled = dict[tuple[str, str], dict[str, Any]]
 
@@ -48,8 +44,13 @@ class TerraformDirectory:
 
 def parse_file(path: Path) -> dict[str, list[Any]]:
     """One .tf file as python-hcl2 reads it; a syntax error names the file."""
+    # Imported here: python-hcl2 brings lark (~40 ms), and `pytest -m smoke` imports this module's paths only.
+    import hcl2
+
+    # Unquoted strings, blocks as plain lists of dicts; expressions stay as "${...}" text.
+    options = hcl2.SerializationOptions(with_comments=False, explicit_blocks=False, strip_string_quotes=True)
     try:
-        return hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=_OPTIONS)
+        return hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=options)
     except Exception as error:
         raise InfraConfigError(f"{path}: python-hcl2 cannot parse it ({error}); fix the HCL syntax") from error
 

@@ -33,6 +33,9 @@ class EngineConfig:
     # Production runs only the app's operations for users (the allow-list); the local stack serves any operation by
     # default, so the contract suite can probe permissions and errors with operations of its own.
     enable_allowlist: bool = False
+    # Where real Hasura keeps its metadata (hdb_catalog); empty: the database itself, as in prod. Two engines that
+    # share a metadata database serve one metadata, as Hasura's replicas do.
+    metadata_database_url: str = field(default="", repr=False)
 
     def environment(self) -> dict[str, str]:
         """The container's environment (HASURA_GRAPHQL_UNAUTHORIZED_ROLE stays unset, as in prod)."""
@@ -40,7 +43,7 @@ class EngineConfig:
             "HASURA_GRAPHQL_ENABLE_ALLOWLIST": "true" if self.enable_allowlist else "false",
             "HASURA_GRAPHQL_ADMIN_SECRET": self.admin_secret,
             "HASURA_GRAPHQL_JWT_SECRET": json.dumps(self.jwt_secret_config),
-            "HASURA_GRAPHQL_METADATA_DATABASE_URL": self.database_url,
+            "HASURA_GRAPHQL_METADATA_DATABASE_URL": self.metadata_database_url or self.database_url,
             "PG_DATABASE_URL": self.database_url,
             "HASURA_ACTION_PHENOM_URL": self.action_url,
             "HASURA_GRAPHQL_ENABLE_CONSOLE": "false",
@@ -53,6 +56,7 @@ class EngineConfig:
         return replace(
             self,
             database_url=rewrite(self.database_url),
+            metadata_database_url=rewrite(self.metadata_database_url) if self.metadata_database_url else "",
             jwt_secret_config={**self.jwt_secret_config, "jwk_url": rewrite(self.jwt_secret_config["jwk_url"])},
             action_url=rewrite(self.action_url),
         )

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
+import psycopg
 
 
 @dataclass(frozen=True)
@@ -47,3 +52,29 @@ def sign_in_stack_user(local_stack, cognito_client, index: int) -> SignedInUser:
     """The stack's user number `index`, signed in with the password the stack generated for it."""
     user = local_stack.users[index]
     return sign_in(cognito_client, local_stack.client_id, user.username, user.password)
+
+
+@contextmanager
+def new_user(local_stack, cognito_client, attributes: Mapping[str, str] | None = None) -> Iterator[SignedInUser]:
+    """A new confirmed user of the stack's pool (email address from `attributes`, else a random one), signed in
+    once, so post-authentication has recorded it; on exit the Cognito user and its users row are removed."""
+    username = (attributes or {}).get("email") or f"contract-{uuid.uuid4().hex[:12]}@example.test"
+    pool = local_stack.user_pool_id
+    cognito_client.admin_create_user(
+        UserPoolId=pool,
+        Username=username,
+        UserAttributes=[{"Name": name, "Value": value} for name, value in (attributes or {"email": username}).items()],
+        MessageAction="SUPPRESS",
+    )
+    user = None
+    try:
+        # Random per run and never stored; the suffix meets the pool policy's character classes.
+        password = secrets.token_urlsafe(18) + "Aa1!"
+        cognito_client.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
+        user = sign_in(cognito_client, local_stack.client_id, username, password)
+        yield user
+    finally:
+        cognito_client.admin_delete_user(UserPoolId=pool, Username=username)
+        if user is not None:
+            with psycopg.connect(local_stack.database_url, autocommit=True) as connection:
+                connection.execute("DELETE FROM public.users WHERE id = %s", (user.sub,))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.load.locust_process import LocustRun
-from tests.load.locust_stats import table
+if TYPE_CHECKING:
+    from tests.load.locust_process import LocustRun
 
 # Every simulated user signs in as a Cognito user of its own, so "owner" and "simulated user" are the same thing.
 SIMULATED_USERS = 20
@@ -18,7 +19,7 @@ WORKERS_VARIABLE = "PHENOM_LOAD_WORKERS"
 DISTRIBUTED_WORKERS = 2
 DISTRIBUTED_RUN_SECONDS = 10
 
-LOCUST_RUNS = pytest.StashKey[list[LocustRun]]()
+LOCUST_RUNS: pytest.StashKey[list[LocustRun]] = pytest.StashKey()
 
 
 def configured_workers() -> int:
@@ -33,6 +34,9 @@ def configured_workers() -> int:
 
 def write_summary(terminalreporter, config: pytest.Config) -> None:
     """The load run's figures, when this session ran Locust."""
+    # Imported here: every session loads this plugin, and only a load run has figures to print.
+    from tests.load.locust_stats import table
+
     for run in config.stash.get(LOCUST_RUNS, []):
         processes = f"a master and {run.workers} Locust workers" if run.workers else "one Locust process"
         terminalreporter.write_sep(

@@ -73,28 +73,19 @@ class MarkerFilter:
     def _is_test_file(self, path: Path) -> bool:
         return path.suffix == ".py" and any(fnmatch.fnmatch(path.name, pattern) for pattern in self._file_patterns)
 
-    def _marker_sources(self, path: Path) -> list[Path]:
+    def _marker_sources(self, path: Path) -> set[Path]:
         """The module and every conftest.py above it, with the `tests` modules they import (transitively)."""
         pending = [path]
         for folder in path.parents:
             if folder == self._rootpath.parent or not folder.is_relative_to(self._rootpath):
                 break
             pending.append(folder / "conftest.py")
-        sources: list[Path] = []
+        sources: set[Path] = set()
         while pending:
             source = pending.pop()
-            if source in sources or not source.is_file():
-                continue
-            sources.append(source)
-            text = _read(source)
-            modules = [module.split(".") for module in _TESTS_IMPORT.findall(text)]
-            for package, names in _TESTS_FROM_IMPORT.findall(text):
-                modules += [[*package.split("."), name] for name in re.findall(r"\w+", names) if name != "as"]
-            for parts in modules:
-                pending += [
-                    self._rootpath.joinpath(*parts).with_suffix(".py"),
-                    self._rootpath.joinpath(*parts, "__init__.py"),
-                ]
+            if source not in sources and _is_file(source):
+                sources.add(source)
+                pending += _tests_imports(source, self._rootpath)
         return sources
 
 
@@ -135,6 +126,25 @@ def _marks_named(path: Path, names: frozenset[str]) -> frozenset[str]:
     if _DYNAMIC_MARK.search(text):
         return names
     return frozenset(name for name in names if re.search(rf"\bmark\s*\.\s*{re.escape(name)}\b", text))
+
+
+@cache
+def _tests_imports(source: Path, rootpath: Path) -> tuple[Path, ...]:
+    """The files that may hold the `tests` modules `source` imports (a module's file or its package's __init__)."""
+    text = _read(source)
+    modules = [module.split(".") for module in _TESTS_IMPORT.findall(text)]
+    for package, names in _TESTS_FROM_IMPORT.findall(text):
+        modules += [[*package.split("."), name] for name in re.findall(r"\w+", names) if name != "as"]
+    return tuple(
+        candidate
+        for parts in modules
+        for candidate in (rootpath.joinpath(*parts).with_suffix(".py"), rootpath.joinpath(*parts, "__init__.py"))
+    )
+
+
+@cache
+def _is_file(path: Path) -> bool:
+    return path.is_file()
 
 
 @cache

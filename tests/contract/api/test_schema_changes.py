@@ -1,6 +1,7 @@
-"""Changes made in a temporary copy of hasura/, served by the local stack's engine, against the contract:
+"""Changes made in a temporary copy of hasura/, served by an engine beside the local stack's, against the contract:
 a breaking change fails naming the field (even with the snapshot regenerated, until it is approved), an
-additive change passes once the snapshot is regenerated, and the drift check names what changed."""
+additive change passes once the snapshot is regenerated, and the drift check names what changed. The engine is the
+module's own (phenom_stack.second_engine), so other workers' tests keep the stack's schema while these run."""
 
 from __future__ import annotations
 
@@ -24,9 +25,11 @@ from phenom_client.api_schema import (
     write_snapshot,
 )
 from phenom_stack.hasura_project import apply_metadata, metadata_json
+from phenom_stack.local_stack import LocalStack
 from phenom_stack.schema_snapshot import served_schemas
+from phenom_stack.second_engine import second_engine
 
-pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
+pytestmark = pytest.mark.contract
 
 HASURA_DIR = SCHEMA_DIR.parent
 SMOKE_TIMEOUT_SECONDS = 120
@@ -39,19 +42,27 @@ def hasura_copy(tmp_path: Path) -> Path:
     return Path(shutil.copytree(HASURA_DIR, tmp_path / "hasura"))
 
 
+@pytest.fixture(scope="module")
+def engine_of_its_own(local_stack: LocalStack, tmp_path_factory) -> Iterator[LocalStack]:
+    """The local stack reached through an engine of this module's own, serving hasura/ until a test changes it."""
+    with second_engine(local_stack, tmp_path_factory.mktemp("schema-changes-engine")) as stack:
+        yield stack
+
+
 @pytest.fixture
-def serve_project(local_stack) -> Iterator[Callable[[Path], dict]]:
-    """A function that makes the stack's engine serve a project's metadata and returns each role's schema; the
-    stack serves hasura/ again afterwards."""
+def serve_project(engine_of_its_own: LocalStack) -> Iterator[Callable[[Path], dict]]:
+    """A function that makes the module's engine serve a project's metadata and returns each role's schema; the
+    engine serves hasura/ again afterwards."""
+    stack = engine_of_its_own
 
     def serve(project: Path) -> dict:
-        apply_metadata(local_stack.metadata_url, local_stack.admin_secret, metadata_json(project))
-        return served_schemas(local_stack)
+        apply_metadata(stack.metadata_url, stack.admin_secret, metadata_json(project))
+        return served_schemas(stack)
 
     try:
         yield serve
     finally:
-        apply_metadata(local_stack.metadata_url, local_stack.admin_secret, metadata_json(HASURA_DIR))
+        apply_metadata(stack.metadata_url, stack.admin_secret, metadata_json(HASURA_DIR))
 
 
 def _edit(project: Path, old: str, new: str) -> None:
@@ -131,19 +142,23 @@ def test_the_drift_check_passes_against_the_stack_serving_hasura(local_stack):
     assert drift(served_schemas(local_stack)["user"]) == []
 
 
-def test_the_drift_check_names_the_field_when_the_stack_serves_a_changed_schema(hasura_copy, serve_project):
+def test_the_drift_check_names_the_field_when_the_stack_serves_a_changed_schema(
+    hasura_copy, serve_project, local_stack
+):
     _edit(hasura_copy, PHENOM_MEDIA_TYPE, PHENOM_MEDIA_TYPE.replace("  media_type: String!\n", ""))
     assert drift(serve_project(hasura_copy)["user"]) == ["breaking: Field Phenom.media_type was removed."]
+    # AND the stack's own engine, which other workers' tests use meanwhile, still serves hasura/
+    assert drift(served_schemas(local_stack)["user"]) == []
 
 
 def test_the_smoke_suite_reports_drift_as_its_own_failure_naming_the_field(
-    hasura_copy, serve_project, local_stack, tmp_path
+    hasura_copy, serve_project, engine_of_its_own, tmp_path
 ):
-    # GIVEN the stack serving a schema without Phenom.media_type
+    # GIVEN an engine serving a schema without Phenom.media_type
     _edit(hasura_copy, PHENOM_MEDIA_TYPE, PHENOM_MEDIA_TYPE.replace("  media_type: String!\n", ""))
     serve_project(hasura_copy)
     stack_file, report_file = tmp_path / "stack.json", tmp_path / "report.json"
-    stack_file.write_text(local_stack.to_json() + "\n", encoding="utf-8")
+    stack_file.write_text(engine_of_its_own.to_json() + "\n", encoding="utf-8")
     # WHEN the smoke suite's drift check runs against it, as the canary runs it
     run = subprocess.run(
         [

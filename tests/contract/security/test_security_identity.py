@@ -4,8 +4,8 @@ config, the sync Lambda records the Cognito attributes, and identities claimed i
 from __future__ import annotations
 
 import json
-import secrets
 import uuid
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -21,7 +21,7 @@ from tests.contract.backend_calls import (
     session_variables_of,
 )
 from tests.contract.cleanup import delete_phenom_as
-from tests.contract.sign_in import sign_in, unverified_claims
+from tests.contract.sign_in import new_user, unverified_claims
 
 pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
 
@@ -140,30 +140,13 @@ def _attribute_value(column: str, username: str) -> str:
 
 
 @pytest.fixture
-def fully_described_user(local_stack, cognito_client, database_url) -> tuple[str, dict[str, str]]:
+def fully_described_user(local_stack, cognito_client, database_url) -> Iterator[tuple[str, dict[str, str]]]:
     """A new user given a Cognito attribute for every users column, signed in once; removed with its row after."""
     columns = _users_columns(database_url) - DATABASE_MANAGED_COLUMNS - {"id"}
     username = f"contract-sync-{uuid.uuid4().hex[:12]}@example.test"
     attributes = {column: _attribute_value(column, username) for column in sorted(columns)}
-    pool = local_stack.user_pool_id
-    cognito_client.admin_create_user(
-        UserPoolId=pool,
-        Username=username,
-        UserAttributes=[{"Name": name, "Value": value} for name, value in attributes.items()],
-        MessageAction="SUPPRESS",
-    )
-    sub = None
-    try:
-        # Random per run and never stored; the suffix meets the pool policy's character classes.
-        password = secrets.token_urlsafe(18) + "Aa1!"
-        cognito_client.admin_set_user_password(UserPoolId=pool, Username=username, Password=password, Permanent=True)
-        sub = sign_in(cognito_client, local_stack.client_id, username, password).sub
-        yield sub, attributes
-    finally:
-        cognito_client.admin_delete_user(UserPoolId=pool, Username=username)
-        if sub:
-            with psycopg.connect(database_url, autocommit=True) as connection:
-                connection.execute("DELETE FROM public.users WHERE id = %s", (sub,))
+    with new_user(local_stack, cognito_client, attributes) as user:
+        yield user.sub, attributes
 
 
 def test_sync_fills_every_users_column_of_a_fully_described_user(fully_described_user, database_url):

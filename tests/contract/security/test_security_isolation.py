@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import psycopg
 import pytest
 import requests
 
@@ -19,6 +20,7 @@ from tests.contract.backend_calls import (
 )
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import SignedInUser
+from tests.kit.faults import wait_for
 
 pytestmark = pytest.mark.contract
 
@@ -28,14 +30,30 @@ PHENOMS_BY_ID = "query PhenomsById($id: uuid!) { phenoms(where: {id: {_eq: $id}}
 MEDIA_OF_PHENOM = "query MediaOfPhenom($id: uuid!) { phenom_media(where: {phenom_id: {_eq: $id}}) { id } }"
 DELETE_PHENOM = "mutation DeletePhenom($id: uuid!) { deletePhenom(phenomId: $id) { phenomId deletedObjects } }"
 
+# The local S3 invokes the notification Lambda asynchronously, as S3 does: usually within a second.
+UPLOAD_RECORDED_SECONDS = 30
+
+
+def _upload_state(database_url: str, phenom_id: str) -> str | None:
+    with psycopg.connect(database_url) as connection:
+        row = connection.execute("SELECT upload_state FROM phenom_media WHERE phenom_id = %s", (phenom_id,)).fetchone()
+    return row[0] if row else None
+
 
 @pytest.fixture(scope="module")
-def phenom_of_a(action_url, user_a) -> str:
+def phenom_of_a(action_url, user_a, database_url) -> str:
     """The id of user A's phenom with one uploaded object (so a wrongful delete would show in S3); removed after."""
     output = create_phenom_as(action_url, user_a, ["isolation.jpg"])
     try:
         upload = requests.put(output["uploads"][0]["uploadUrl"], data=b"isolation probe", timeout=HTTP_TIMEOUT_SECONDS)
         upload.raise_for_status()
+        # S3's notification of the upload updates the media row on its own time: it must have landed before any
+        # attempt compares the stores, or it shows as a change the attempt made.
+        wait_for(
+            lambda: _upload_state(database_url, output["phenomId"]) == "uploaded",
+            UPLOAD_RECORDED_SECONDS,
+            "the media row marked uploaded after the PUT",
+        )
         yield output["phenomId"]
     finally:
         delete_phenom_as(action_url, user_a, output["phenomId"])

@@ -15,11 +15,7 @@ import pytest
 import requests
 
 from phenom_client.api_schema import INTROSPECTION_QUERY, compare, schema_from_introspection
-from phenom_stack.engine_config import EngineConfig
-from phenom_stack.hasura_engine import start_engine
-from phenom_stack.hasura_project import apply_metadata, metadata_json
-from phenom_stack.ports import free_port
-from phenom_stack.stack import HASURA_PROJECT_DIR
+from phenom_stack.second_engine import second_engine
 from tests.contract.sign_in import SignedInUser
 
 pytestmark = [pytest.mark.contract, pytest.mark.docker]
@@ -78,15 +74,8 @@ def engines(local_stack, tmp_path_factory) -> dict[str, str]:
             "the stack is hermetic: its services listen on loopback only, out of a container's reach; "
             "run with --stack docker (or auto) to compare the double with real Hasura"
         )
-    config = EngineConfig(
-        local_stack.database_url, local_stack.admin_secret, local_stack.jwt_secret_config, local_stack.action_url
-    )
-    double = start_engine("hermetic", config, free_port(), tmp_path_factory.mktemp("differential-double"))
-    try:
-        apply_metadata(f"{double.base_url}/v1/metadata", local_stack.admin_secret, metadata_json(HASURA_PROJECT_DIR))
-        yield {"double": f"{double.base_url}/v1/graphql", "hasura": local_stack.graphql_url}
-    finally:
-        double.stop()
+    with second_engine(local_stack, tmp_path_factory.mktemp("differential-double"), kind="hermetic") as double:
+        yield {"double": double.graphql_url, "hasura": local_stack.graphql_url}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,63 @@
+"""A second engine beside a running local stack: the stack's database, Cognito pool and action handler, with a
+metadata of its own. What it is made to serve changes nothing the stack's own engine serves, so a metadata change
+can be tried while other work (another pytest-xdist worker's tests) goes on against the stack."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+from phenom_stack.engine_config import EngineConfig
+from phenom_stack.hasura_engine import start_engine
+from phenom_stack.hasura_project import apply_metadata, metadata_json
+from phenom_stack.local_stack import LocalStack
+from phenom_stack.ports import free_port
+from phenom_stack.stack import HASURA_PROJECT_DIR
+
+
+@contextmanager
+def second_engine(stack: LocalStack, log_dir: Path, *, kind: str | None = None) -> Iterator[LocalStack]:
+    """The stack as reached through a new engine (of the stack's kind unless `kind` says) serving hasura/'s metadata:
+    the same description with that engine's GraphQL, metadata and query URLs. The engine and the database holding
+    its metadata are gone on exit."""
+    with _metadata_database(stack.database_url) as metadata_database_url:
+        config = EngineConfig(
+            stack.database_url,
+            stack.admin_secret,
+            stack.jwt_secret_config,
+            stack.action_url,
+            metadata_database_url=metadata_database_url,
+        )
+        engine = start_engine(kind or stack.stack, config, free_port(), log_dir)
+        try:
+            metadata_url = f"{engine.base_url}/v1/metadata"
+            apply_metadata(metadata_url, stack.admin_secret, metadata_json(HASURA_PROJECT_DIR))
+            yield replace(
+                stack,
+                graphql_url=f"{engine.base_url}/v1/graphql",
+                metadata_url=metadata_url,
+                query_url=f"{engine.base_url}/v2/query",
+            )
+        finally:
+            engine.stop()
+
+
+@contextmanager
+def _metadata_database(database_url: str) -> Iterator[str]:
+    """A new, empty database on the stack's Postgres, dropped on exit: real Hasura keeps its metadata in
+    hdb_catalog of its metadata database, and engines that share one serve the same metadata (the double keeps
+    its own in memory and does not read it)."""
+    name = f"phenom_engine_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
