@@ -18,10 +18,11 @@ the minimal script's printed time, Newman's "total run duration") is reported to
 from __future__ import annotations
 
 import json
+import os
 import re
 
 from stack_process import running_stack
-from timing import BENCH_DIR, PYTHON, child_env, interleave, median, ratio, runs_option, timed_process
+from timing import BENCH_DIR, PYTHON, interleave, median, ratio, runs_option, timed_process
 
 from phenom_stack.newman import NEWMAN_MISSING, newman_available, newman_command, write_environment
 
@@ -44,7 +45,9 @@ def main() -> None:
         file_command = [PYTHON, "-m", "pytest", *attach, *SMOKE, ROUNDTRIP_TEST]
         minimal_command = [PYTHON, str(BENCH_DIR / "minimal_roundtrip.py"), "--stack-file", str(stack_file)]
         newman = newman_command(write_environment(stack.local_stack(), private))
-        env = child_env()
+        # The commands as a user runs them: bench/ stays off PYTHONPATH, where every import of pytest's would look
+        # first (the minimal script finds its helpers beside it).
+        env = dict(os.environ)
         in_process = {"pytest": [], "minimal": [], "newman": []}
 
         def run_pytest() -> float:

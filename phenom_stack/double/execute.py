@@ -25,7 +25,7 @@ from phenom_stack.double.mutation_compile import (
 )
 from phenom_stack.double.naming import qualified, quote_ident
 from phenom_stack.double.nested_insert import NestedInsert, has_nested_data
-from phenom_stack.double.request import Operation
+from phenom_stack.double.request import DOCUMENT_CACHE_SIZE, Operation
 from phenom_stack.double.schema import MUTATION_ROOT, QUERY_ROOT, RoleSchema
 from phenom_stack.double.select_compile import list_json, permission_filter, root_select, row_json
 from phenom_stack.double.sql_context import SqlContext
@@ -175,11 +175,20 @@ class Execution:
             variable_definitions=self.operation.operation.variable_definitions or (),
             directives=(),
         )
-        document = DocumentNode(definitions=(operation, *self.operation.fragments.values()))
-        result = graphql_execute(self.role_schema.schema, document, variable_values=self.raw_variables)
-        if result.errors:
-            raise HasuraError("validation-failed", result.errors[0].message)
-        return {field.key: result.data[field.key] for field in fields if field.name in INTROSPECTION_FIELDS}
+        name = self.operation.operation.name
+        key = (self.operation.query_text, name.value if name else None, compact(self.raw_variables))
+        # A role's introspection changes only with its schema (a new RoleSchema), and graphql-core takes ~50 ms to
+        # walk this one: clients (the smoke run's drift check, the schema snapshots) ask the same question again.
+        data = self.role_schema.introspections.get(key)
+        if data is None:
+            document = DocumentNode(definitions=(operation, *self.operation.fragments.values()))
+            result = graphql_execute(self.role_schema.schema, document, variable_values=self.raw_variables)
+            if result.errors:
+                raise HasuraError("validation-failed", result.errors[0].message)
+            if len(self.role_schema.introspections) >= DOCUMENT_CACHE_SIZE:
+                self.role_schema.introspections.clear()
+            data = self.role_schema.introspections[key] = result.data
+        return {field.key: data[field.key] for field in fields if field.name in INTROSPECTION_FIELDS}
 
 
 def _snapshot(connection, statements: int):

@@ -43,6 +43,7 @@ class RoleSchema:
     tables_by_type: dict[str, TableAccess]
     tables_by_key: dict[tuple[str, str], TableAccess]
     documents: dict = field(default_factory=dict)
+    introspections: dict = field(default_factory=dict)
 
 
 def build_role_schema(state, role: str) -> RoleSchema:

@@ -26,6 +26,7 @@ _MARKER_FILTER = pytest.StashKey["MarkerFilter | None"]()
 _EXPRESSION_WORDS = re.compile(r"[^\s()]+")
 _OPERATORS = frozenset(("and", "or", "not"))
 _DYNAMIC_MARK = re.compile(r"getattr\(\s*(?:pytest\s*\.\s*)?mark\b|\bMarkDecorator\b|\bMark\(|mark\s*\.\s*__getattr__")
+_MARK_NAME = re.compile(r"\bmark\s*\.\s*(\w+)")
 _TESTS_IMPORT = re.compile(r"^\s*(?:from|import)\s+(tests(?:\.\w+)+)", re.MULTILINE)
 # `from tests.kit import marks`: the imported names may be modules too.
 _TESTS_FROM_IMPORT = re.compile(r"^\s*from\s+(tests(?:\.\w+)*)\s+import\s+\(?([\w\s,]+)", re.MULTILINE)
@@ -123,9 +124,10 @@ def _marks_named(path: Path, names: frozenset[str]) -> frozenset[str]:
     """Which of `names` the file may mark a test with: `mark.NAME` (pytest.mark.NAME, `from pytest import mark`),
     or all of them when it makes a mark from a computed name."""
     text = _read(path)
-    if _DYNAMIC_MARK.search(text):
+    # Every computed-mark form names `getattr` or `Mark`: the substring test spares most files the regex's scan.
+    if ("getattr" in text or "Mark" in text) and _DYNAMIC_MARK.search(text):
         return names
-    return frozenset(name for name in names if re.search(rf"\bmark\s*\.\s*{re.escape(name)}\b", text))
+    return names & frozenset(_MARK_NAME.findall(text))
 
 
 @cache
