@@ -1,12 +1,14 @@
 """mutmut's score per area, read from the results `mutmut run` left under mutants/ (`make mutation` runs both).
 
-    .venv/bin/python bench/mutation_score.py [--survivors] [--mutants DIR]
+    .venv/bin/python bench/mutation_score.py [--survivors] [--mutants DIR ...]
 
-Areas: `lambdas/` (the three Lambdas and their shared code) and `phenom_client/` (the client and the round-trip's
-oracle). A mutant counts as killed when a test failed or timed out on it; the score is killed over checked, and
-mutants not checked yet (a run stopped early, or a subset run) are counted apart, never as killed or survived.
-tests/mutation-survivors.md records survivors as `equivalent` (no input behaves differently: left out of the score)
-or `wording` (only a message's text changes: still counted as survived, and listed apart as justified).
+Areas: `lambdas/` (the three Lambdas and their shared code), `phenom_client/` (the client and the round-trip's
+oracle) and, inside it, the oracle alone (`roundtrip.py` and `steps.py`). A mutant counts as killed when a test failed
+or timed out on it; the score is killed over checked, and mutants not checked yet (a run stopped early, or a subset
+run) are counted apart, never as killed or survived. tests/mutation-survivors.md records the survivors that are
+`equivalent` (no input behaves differently), left out of the score. Several --mutants folders (runs of disjoint
+MUTANTS patterns, e.g. in several checkouts) are read as one run: the first folder's mutants are the ones counted, each
+with its first checked result across the folders.
 With --survivors, every surviving mutant's name is printed, for `mutmut show <name>`. The last line sums it up.
 """
 
@@ -19,34 +21,49 @@ from collections import Counter
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-AREAS = ("lambdas", "phenom_client")
+# Each area by the prefixes of its mutants' names.
+AREAS = {
+    "lambdas/": ("lambdas.",),
+    "phenom_client/": ("phenom_client.",),
+    "the oracle (roundtrip.py, steps.py)": ("phenom_client.roundtrip.", "phenom_client.steps."),
+}
 EQUIVALENTS_FILE = REPO_ROOT / "tests" / "mutation-survivors.md"
 # mutmut's exit codes (mutmut/stats.py): a failing test or a timeout kills the mutant.
 _KILLED = {1, 3, 36, 24, -24, 152, 255}
 _SURVIVED = {0}
 _NO_TESTS = {5, 33}
-_RECORDED_LINE = re.compile(r"^\|\s*`([\w.ǁ]+__mutmut_\d+)`\s*\|.*\|\s*(equivalent|wording):")
+_RECORDED_LINE = re.compile(r"^\|\s*`([\w.ǁ]+__mutmut_\d+)`\s*\|.*\|\s*equivalent:")
 
 
-def recorded_survivors(path: Path = EQUIVALENTS_FILE) -> dict[str, str]:
-    """Kind (`equivalent` or `wording`) by mutant name, from the survivors file's table."""
+def recorded_equivalents(path: Path = EQUIVALENTS_FILE) -> set[str]:
+    """The mutants the survivors file's table records as equivalent."""
     if not path.exists():
-        return {}
+        return set()
     lines = path.read_text(encoding="utf-8").splitlines()
-    return {match.group(1): match.group(2) for line in lines if (match := _RECORDED_LINE.match(line))}
+    return {match.group(1) for line in lines if (match := _RECORDED_LINE.match(line))}
 
 
-def results(mutants_dir: Path) -> dict[str, dict[str, int | None]]:
-    """Exit code by mutant name, per area, from mutmut's .meta files."""
-    by_area: dict[str, dict[str, int | None]] = {area: {} for area in AREAS}
+def results(mutants_dirs: list[Path]) -> dict[str, int | None]:
+    """Exit code by mutant name from mutmut's .meta files. The first folder says which mutants there are; a mutant's
+    result is its first checked one across the folders (a mutant's name changes with its function's code)."""
+    by_folder = [_codes(folder) for folder in mutants_dirs]
+    return {
+        name: next((codes[name] for codes in by_folder if codes.get(name) is not None), None) for name in by_folder[0]
+    }
+
+
+def _codes(mutants_dir: Path) -> dict[str, int | None]:
+    codes: dict[str, int | None] = {}
     for meta in sorted(mutants_dir.rglob("*.py.meta")):
-        area = meta.relative_to(mutants_dir).parts[0]
-        if area in by_area:
-            by_area[area].update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
-    return by_area
+        codes.update(json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"])
+    return codes
 
 
-def tally(codes: dict[str, int | None], recorded: dict[str, str]) -> Counter[str]:
+def in_area(codes: dict[str, int | None], prefixes: tuple[str, ...]) -> dict[str, int | None]:
+    return {name: code for name, code in codes.items() if name.startswith(prefixes)}
+
+
+def tally(codes: dict[str, int | None], equivalents: set[str]) -> Counter[str]:
     counts: Counter[str] = Counter(total=len(codes))
     for name, code in codes.items():
         if code is None:
@@ -54,10 +71,7 @@ def tally(codes: dict[str, int | None], recorded: dict[str, str]) -> Counter[str
         elif code in _KILLED:
             counts["killed"] += 1
         elif code in _SURVIVED:
-            kind = recorded.get(name)
-            counts["equivalent" if kind == "equivalent" else "survived"] += 1
-            if kind == "wording":
-                counts["wording"] += 1
+            counts["equivalent" if name in equivalents else "survived"] += 1
         elif code in _NO_TESTS:
             counts["no tests"] += 1
         else:
@@ -74,26 +88,30 @@ def score(counts: Counter[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--survivors", action="store_true", help="list every surviving mutant")
-    parser.add_argument("--mutants", type=Path, default=REPO_ROOT / "mutants", help="mutmut's working directory")
+    parser.add_argument(
+        "--mutants", type=Path, action="append", help="mutmut's working directory (repeatable; default mutants/)"
+    )
     args = parser.parse_args()
-    if not args.mutants.is_dir():
-        raise SystemExit(f"{args.mutants} does not exist: run `make mutation` (or `mutmut run`) first")
-    recorded = recorded_survivors()
+    folders = args.mutants or [REPO_ROOT / "mutants"]
+    missing = [str(folder) for folder in folders if not folder.is_dir()]
+    if missing:
+        raise SystemExit(f"{', '.join(missing)}: no such folder; run `make mutation` (or `mutmut run`) first")
+    equivalents = recorded_equivalents()
+    codes = results(folders)
     summary = []
-    for area, codes in results(args.mutants).items():
-        counts = tally(codes, recorded)
+    for area, prefixes in AREAS.items():
+        counts = tally(in_area(codes, prefixes), equivalents)
+        checked = counts["total"] - counts["not checked"] - counts["equivalent"]
         print(
-            f"{area + '/':15} {counts['killed']:5} killed / {counts['total'] - counts['not checked'] - counts['equivalent']:5} checked"
-            f"  score {score(counts):6.1%}  (survived {counts['survived']}, of which wording {counts['wording']}; "
-            f"equivalent {counts['equivalent']}, "
-            f"no tests {counts['no tests']}, suspicious {counts['suspicious']}, not checked {counts['not checked']} "
-            f"of {counts['total']})"
+            f"{area:38} {counts['killed']:5} killed / {checked:5} checked  score {score(counts):6.1%}  "
+            f"(survived {counts['survived']}, no tests {counts['no tests']}, suspicious {counts['suspicious']}; "
+            f"equivalent {counts['equivalent']}, not checked {counts['not checked']} of {counts['total']})"
         )
-        if args.survivors:
-            for name, code in sorted(codes.items()):
-                if code in _SURVIVED and name not in recorded:
-                    print(f"    survived: {name}")
         summary.append(f"{area} {score(counts):.1%}")
+    if args.survivors:
+        for name, code in sorted(codes.items()):
+            if code in _SURVIVED and name not in equivalents:
+                print(f"    survived: {name}")
     print("mutation score: " + ", ".join(summary))
 
 
