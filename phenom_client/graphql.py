@@ -29,10 +29,8 @@ class GraphQLEndpoint:
         self.url = url
         self._timeouts = timeouts
         # retries=0: the caller's retry policy decides what is retried, so every attempt is counted and reported.
-        self._client = Client(
-            transport=RequestsHTTPTransport(url=url, timeout=timeouts.read_seconds, retries=0),
-            fetch_schema_from_transport=False,
-        )
+        # No timeout here: each execute passes the (connect, read) pair, which replaces the transport's.
+        self._client = Client(transport=RequestsHTTPTransport(url=url, retries=0))
         self._session: Any = None
 
     def __repr__(self) -> str:

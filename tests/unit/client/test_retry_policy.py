@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from phenom_client.errors import PhenomClientError
@@ -14,7 +16,7 @@ class Timeline:
     """A fake clock and sleep: sleeping moves the clock, and each action call costs `cost` seconds."""
 
     def __init__(self, cost: float = 1.0) -> None:
-        self.now = 0.0
+        self.now = 1000.0
         self.cost = cost
         self.sleeps: list[float] = []
 
@@ -25,7 +27,7 @@ class Timeline:
         self.sleeps.append(seconds)
         self.now += seconds
 
-    def failing(self, *, transient: bool, succeed_on: int | None = None):
+    def failing(self, *, transient: bool, succeed_on: int | None = None, unreached: bool = False):
         calls = {"n": 0}
 
         def action() -> str:
@@ -33,7 +35,7 @@ class Timeline:
             self.now += self.cost
             if succeed_on is not None and calls["n"] >= succeed_on:
                 return "ok"
-            raise PhenomClientError(f"failure {calls['n']}", transient=transient)
+            raise PhenomClientError(f"failure {calls['n']}", transient=transient, unreached=unreached)
 
         return action, calls
 
@@ -85,3 +87,63 @@ def test_success_after_a_retry_returns_and_reports_both_attempts():
 def test_delays_double_and_are_capped():
     policy = RetryPolicy(first_delay_seconds=0.5, max_delay_seconds=2.0)
     assert [policy.delay_after(n) for n in (1, 2, 3, 4)] == [0.5, 1.0, 2.0, 2.0]
+
+
+def test_a_retry_may_start_when_it_ends_the_delay_exactly_at_the_time_budget():
+    # GIVEN calls that take 1 s, a 1 s first delay and a 2 s budget
+    timeline, attempts = Timeline(cost=1.0), []
+    action, calls = timeline.failing(transient=True)
+    # WHEN they keep failing transiently
+    with pytest.raises(PhenomClientError) as failure:
+        run(timeline, action, RetryPolicy(max_attempts=10, max_total_seconds=2, first_delay_seconds=1), attempts)
+    # THEN the second try starts at the budget's end (1 s + 1 s), and none after it (3 s + 2 s is past it)
+    assert calls["n"] == 2
+    assert timeline.sleeps == [1.0]
+    assert failure.value.attempts == 2
+
+
+def test_every_attempt_reports_its_own_duration_and_whether_it_reached_the_service():
+    # GIVEN a first try that takes 1 s and fails before reaching the service, then one that succeeds in 2 s
+    timeline, attempts = Timeline(cost=1.0), []
+    failing, _ = timeline.failing(transient=True, unreached=True)
+
+    def slow_success() -> str:
+        timeline.now += 2.0
+        return "ok"
+
+    tries = iter([failing, slow_success])
+    # WHEN the call is made
+    assert run(timeline, lambda: next(tries)(), RetryPolicy(max_attempts=3), attempts) == "ok"
+    # THEN each attempt carries its own duration, not the time since the call started
+    assert [(a.operation, a.number, a.ms, a.error, a.unreached) for a in attempts] == [
+        ("op", 1, pytest.approx(1000.0), "failure 1", True),
+        ("op", 2, pytest.approx(2000.0), None, False),
+    ]
+
+
+def test_each_retry_and_a_success_after_retries_are_logged(caplog):
+    timeline, attempts = Timeline(), []
+    action, _ = timeline.failing(transient=True, succeed_on=3)
+    with caplog.at_level(logging.INFO, logger="phenom_client"):
+        run(timeline, action, RetryPolicy(max_attempts=3, first_delay_seconds=0.5), attempts)
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        ("WARNING", "op attempt 1 failed, retrying in 0.5 s: failure 1"),
+        ("WARNING", "op attempt 2 failed, retrying in 1.0 s: failure 2"),
+        ("INFO", "op succeeded on attempt 3"),
+    ]
+
+
+def test_a_success_on_the_first_attempt_logs_nothing(caplog):
+    timeline, attempts = Timeline(), []
+    action, _ = timeline.failing(transient=True, succeed_on=1)
+    with caplog.at_level(logging.DEBUG, logger="phenom_client"):
+        run(timeline, action, RetryPolicy(), attempts)
+    assert caplog.records == []
+
+
+def test_a_success_on_the_second_attempt_is_logged(caplog):
+    timeline, attempts = Timeline(), []
+    action, _ = timeline.failing(transient=True, succeed_on=2)
+    with caplog.at_level(logging.INFO, logger="phenom_client"):
+        run(timeline, action, RetryPolicy(), attempts)
+    assert caplog.records[-1].getMessage() == "op succeeded on attempt 2"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -16,6 +16,7 @@ from phenom_client.steps import StepStatus
 pytestmark = pytest.mark.unit
 
 PHENOM_ID = "11111111-2222-4333-8444-555555555555"
+OTHER_ID = "99999999-8888-4777-8666-555555555555"
 
 
 @dataclass
@@ -150,8 +151,53 @@ def test_a_cleanup_that_fails_says_what_is_left_and_how_to_remove_it():
     refusal = GraphQLRequestFailed("deletePhenom answered unexpected: action handler failed")
     client = FakeClient(fail={"download": TransferFailed("GET returned 404 NoSuchKey"), "delete_phenom": refusal})
     outcome = run_roundtrip(client)
-    assert outcome.cleanup.startswith(f"could not delete phenom {PHENOM_ID} (phenom-smoke-")
-    assert "delete it with deletePhenom as test@thephenom.app on --env prod" in outcome.cleanup
+    assert outcome.cleanup == (
+        f"could not delete phenom {PHENOM_ID} ({outcome.test_object.filename}): "
+        "deletePhenom answered unexpected: action handler failed; "
+        "delete it with deletePhenom as test@thephenom.app on --env prod"
+    )
+
+
+def test_a_found_row_of_an_unanswered_create_that_cannot_be_deleted_is_named_with_the_refusal():
+    # GIVEN a create whose answer is lost after its row was written, and a delete that is refused
+    client = FakeClient(
+        fail={
+            "create_phenom": GraphQLRequestFailed("createPhenom got HTTP 504", transient=True),
+            "delete_phenom": GraphQLRequestFailed("deletePhenom answered access-denied: not yours"),
+        },
+        create_lands_despite_failure=True,
+    )
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN cleanup names the row it found, the run's file, the refusal and how to delete the row by hand
+    assert outcome.cleanup == (
+        f"could not delete phenom {PHENOM_ID} ({outcome.test_object.filename}): "
+        "deletePhenom answered access-denied: not yours; "
+        "delete it with deletePhenom as test@thephenom.app on --env prod"
+    )
+
+
+def test_every_row_an_unanswered_create_left_is_deleted_and_listed():
+    # GIVEN a create whose answer is lost and which left two rows with the run's file (a retry behind a gateway)
+    client = FakeClient(
+        fail={"create_phenom": GraphQLRequestFailed("createPhenom got HTTP 504", transient=True)},
+        create_lands_despite_failure=True,
+    )
+    store_once = client._store
+
+    def store_twice(filenames) -> None:
+        store_once(filenames)
+        client.rows[OTHER_ID] = replace(client.rows[PHENOM_ID], id=OTHER_ID)
+
+    client._store = store_twice  # type: ignore[method-assign]
+    # WHEN the round-trip runs
+    outcome = run_roundtrip(client)
+    # THEN cleanup deleted both and names both
+    assert client.rows == {}
+    assert outcome.cleanup == (
+        f"deleted phenom {PHENOM_ID}, {OTHER_ID} ({outcome.test_object.filename}): createPhenom's outcome was "
+        "unknown and getPhenoms listed 2 phenom(s) with that file"
+    )
 
 
 def test_different_downloaded_bytes_fail_step_five_with_both_digests():
