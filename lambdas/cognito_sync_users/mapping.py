@@ -11,13 +11,13 @@ _GRAPHQL_NAME = re.compile(r"^[_A-Za-z][_0-9A-Za-z]*$")
 
 
 class UnconvertibleValue(ValueError):
-    """An attribute's value does not fit its column's type."""
+    """An attribute's value does not fit its column's type; user_row skips the attribute, naming it in `skipped`."""
 
 
 def _boolean(value: str) -> bool:
     lowered = value.strip().lower()
     if lowered not in ("true", "false"):
-        raise UnconvertibleValue(f"expected true or false, got {value!r}")
+        raise UnconvertibleValue
     return lowered == "true"
 
 
@@ -25,7 +25,7 @@ def _uuid(value: str) -> str:
     try:
         return str(uuid.UUID(value))
     except ValueError:
-        raise UnconvertibleValue("expected a uuid") from None
+        raise UnconvertibleValue from None
 
 
 CONVERTERS: Mapping[str, Callable[[str], Any]] = {"Boolean": _boolean, "String": str, "uuid": _uuid}
@@ -41,7 +41,7 @@ def user_row(attributes: Mapping[str, str], columns: Mapping[str, str]) -> tuple
     row: dict[str, Any] = {}
     skipped: list[str] = []
     for attribute, value in attributes.items():
-        converter = CONVERTERS.get(columns.get(column_for(attribute), ""))
+        converter = CONVERTERS.get(columns.get(column_for(attribute)))
         if converter is None or not isinstance(value, str):
             skipped.append(attribute)
             continue

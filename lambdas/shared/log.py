@@ -19,6 +19,8 @@ _JWT_LIKE = re.compile(r"eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 _ROOT_LOGGER = "phenom"
 
 _TRACEPARENT = re.compile(r"^[0-9a-f]{2}-(?P<trace_id>[0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+# W3C Trace Context: a trace id of all zeros is invalid.
+_INVALID_TRACE_ID = "0" * 32
 
 _request_id: ContextVar[str] = ContextVar("phenom_request_id", default="-")
 _trace_id: ContextVar[str | None] = ContextVar("phenom_trace_id", default=None)
@@ -53,7 +55,7 @@ def request_id_from(context: Any, event: Mapping[str, Any] | None = None) -> str
 def trace_id_from(traceparent: str | None) -> str | None:
     """The trace id of a W3C `traceparent` header (the canary's step id), None when absent or malformed."""
     match = _TRACEPARENT.match(traceparent.strip().lower()) if traceparent else None
-    return match["trace_id"] if match and int(match["trace_id"], 16) else None
+    return match["trace_id"] if match and match["trace_id"] != _INVALID_TRACE_ID else None
 
 
 @contextmanager

@@ -18,9 +18,11 @@ from lambdas.action_handler import handler as action_handler_module
 from lambdas.action_handler.config import ActionConfig
 from lambdas.action_handler.services import ActionServices
 from lambdas.cognito_sync_users.sync import users_columns
+from lambdas.shared import deadline
 from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import aws_client
 from lambdas.shared.log import JsonFormatter
+from tests.kit.clock import FakeClock
 from tests.kit.fake_hasura import FakeHasura
 from tests.kit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, MEDIA_BUCKET, REGION
 from tests.kit.loopback_http import LoopbackServer, Reply
@@ -86,7 +88,21 @@ def fresh_container() -> Iterator[None]:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def deadline_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock every Deadline reads, standing still until the test moves it."""
+    clock = FakeClock()
+    monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=clock))
+    return clock
+
+
+@pytest.fixture(scope="session")
+def warm_boto3_session() -> boto3.session.Session:
+    """One boto3 session for every test on moto, so the service models it has loaded are loaded once."""
+    return boto3.session.Session()
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch, warm_boto3_session: boto3.session.Session) -> Iterator[None]:
     """moto in-process for every AWS call, with fake credentials and no endpoint override."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -99,6 +115,9 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     with mock_aws():
+        # moto leaves boto3 without a default session, so each test's first client would load the service models
+        # anew (half a second a test); stopping the mock puts back the session there was before.
+        boto3.DEFAULT_SESSION = warm_boto3_session
         yield
 
 

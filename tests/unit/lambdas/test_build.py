@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tomllib
@@ -21,6 +22,19 @@ ACTION_DEPS_NOT_CACHED = (
     "run phenom-build-lambdas once (needs PyPI) and this test reuses the cache"
 )
 ACTION_DEPS_CACHE = dependencies_dir("action_handler")
+
+
+def _runtime_environment() -> dict[str, str] | None:
+    """The environment of the `python -S` that imports an unpacked zip: this one, except under mutmut, whose copy of
+    lambdas/ imports mutmut's trampoline in every module; then the directory holding mutmut goes on PYTHONPATH (without
+    site, its .pth files and so the editable install of this repository stay unread; a mutant adds no import)."""
+    if "mutmut" not in sys.modules:
+        return None
+    environment = {**os.environ, "PYTHONPATH": str(Path(sys.modules["mutmut"].__file__).parent.parent)}
+    if environment.get("MUTANT_UNDER_TEST") == "stats":
+        # mutmut's mapping run records calls in its own process; a child would look for mutmut's config and fail.
+        environment["MUTANT_UNDER_TEST"] = ""
+    return environment
 
 
 def _names(zip_path: Path) -> list[str]:
@@ -65,6 +79,7 @@ def test_trigger_zip_imports_its_handler_and_config_from_the_zip_alone(tmp_path,
     completed = subprocess.run(
         [sys.executable, "-S", "-c", script],
         cwd=tmp_path / "task",
+        env=_runtime_environment(),
         capture_output=True,
         text=True,
         timeout=60,

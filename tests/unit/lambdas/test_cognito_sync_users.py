@@ -45,6 +45,7 @@ USERS_INSERT_INPUT = {
     }
 }
 COLUMNS = scalar_columns(USERS_INSERT_INPUT)
+SYNC_REQUEST_ID = "sync-request-7"
 
 
 def _attributes(sub: str, **extra: str) -> dict[str, str]:
@@ -113,8 +114,14 @@ def test_sub_that_is_not_a_uuid_is_skipped():
 def test_upsert_document_updates_every_mapped_column_but_id():
     document = build_upsert_document(["email", "email_verified", "id"])
     parse(document)
-    assert "on_conflict: {constraint: users_pkey, update_columns: [email, email_verified]}" in document
-    assert "insert_users_one(object: $user" in document
+    assert document == (
+        "mutation UpsertUser($user: users_insert_input!) {\n"
+        "  insert_users_one(object: $user, on_conflict: {constraint: users_pkey, update_columns: [email, email_verified]})"
+        " {\n"
+        "    id\n"
+        "  }\n"
+        "}\n"
+    )
 
 
 def test_upsert_document_refuses_names_that_are_not_graphql_names():
@@ -170,6 +177,13 @@ BREAKAGES = {
     "no-sub": lambda event, hasura: event["request"]["userAttributes"].pop("sub"),
     "no-attributes": lambda event, hasura: event["request"].pop("userAttributes"),
 }
+# The last line of the logged traceback: what an operator reads first.
+FAILURE_CAUSES = {
+    "upsert-error": "lambdas.shared.hasura.HasuraGraphQLError: constraint-violation: Uniqueness violation.",
+    "introspection-error": "lambdas.shared.hasura.HasuraGraphQLError: access-denied: denied",
+    "no-sub": "lambdas.cognito_sync_users.sync.MissingUserId: the event's userAttributes have no usable sub",
+    "no-attributes": "KeyError: 'userAttributes'",
+}
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
@@ -178,9 +192,36 @@ def test_failures_are_logged_and_the_event_still_returned(trigger_env, hasura_wi
     event = cognito_event("PostConfirmation_ConfirmSignUp", _attributes(str(uuid.uuid4())))
     BREAKAGES[breakage](event, hasura_with_users_table)
     before = copy.deepcopy(event)
-    # WHEN the trigger runs, THEN it returns the event as it came and logs an error
-    assert handler(event, lambda_context()) == before
-    assert json.loads(log_lines[-1])["level"] == "ERROR"
+    # WHEN the trigger runs, THEN it returns the event as it came
+    assert handler(event, lambda_context(SYNC_REQUEST_ID)) == before
+    # AND logs one error naming the trigger and the cause, stamped with the invocation's request id
+    failure = json.loads(log_lines[-1])
+    assert failure.pop("exception").splitlines()[-1] == FAILURE_CAUSES[breakage]
+    assert failure == {
+        "level": "ERROR",
+        "logger": "phenom.cognito_sync_users",
+        "message": "user sync failed",
+        "request_id": SYNC_REQUEST_ID,
+        "trigger_source": "PostConfirmation_ConfirmSignUp",
+    }
+
+
+def test_a_synced_user_is_logged_with_the_columns_written_and_the_attributes_skipped(
+    trigger_env, hasura_with_users_table, log_lines
+):
+    sub = str(uuid.uuid4())
+    handler(cognito_event("PostAuthentication_Authentication", _attributes(sub)), lambda_context(SYNC_REQUEST_ID))
+    assert [json.loads(line) for line in log_lines] == [
+        {
+            "level": "INFO",
+            "logger": "phenom.cognito_sync_users",
+            "message": "user synced",
+            "request_id": SYNC_REQUEST_ID,
+            "user_id": sub,
+            "columns": ["email", "email_verified", "id"],
+            "skipped_attributes": ["cognito:user_status"],
+        }
+    ]
 
 
 def test_missing_environment_is_logged_and_the_event_returned(monkeypatch, log_lines):
