@@ -38,14 +38,18 @@ def attempts() -> list:
 def session(test_env, test_credentials, stubbed_cognito, clock, attempts) -> CognitoSession:
     """A session over the stubbed Cognito whose retries do not sleep."""
     cognito, _ = stubbed_cognito
+    return session_over(cognito, test_env, test_credentials, attempts, clock=clock)
+
+
+def session_over(cognito, test_env, test_credentials, attempts, clock=None, sleeps=None) -> CognitoSession:
     return CognitoSession(
         test_env,
         test_credentials,
         cognito=cognito,
         retry=RetryPolicy(max_attempts=3, max_total_seconds=10),
         observe=attempts.append,
-        clock=clock,
-        sleep=lambda seconds: None,
+        clock=clock or FakeClock(),
+        sleep=(sleeps.append if sleeps is not None else lambda seconds: None),
     )
 
 
@@ -142,18 +146,6 @@ class UnreachableCognito:
     def initiate_auth(self, **_: object) -> dict:
         self.calls += 1
         raise self.error
-
-
-def session_over(cognito, test_env, test_credentials, attempts, clock=None, sleeps=None) -> CognitoSession:
-    return CognitoSession(
-        test_env,
-        test_credentials,
-        cognito=cognito,
-        retry=RetryPolicy(max_attempts=3, max_total_seconds=10),
-        observe=attempts.append,
-        clock=clock or FakeClock(),
-        sleep=(sleeps.append if sleeps is not None else lambda seconds: None),
-    )
 
 
 SIGNED_URL = "https://cognito-idp.us-east-1.amazonaws.com/?X-Amz-Signature=0123456789abcdef"

@@ -147,36 +147,33 @@ def test_the_reason_a_read_failed_is_redacted(prod):
     assert str(failure.value).endswith('(reading it failed: echoed {"password": "[redacted]"})')
 
 
-@pytest.mark.parametrize(
-    "secret",
-    [
-        "not json but " + SECRET_PASSWORD,
-        json.dumps([SECRET_PASSWORD]),
-        json.dumps({"username": "test@thephenom.app", "password": ""}),
-        json.dumps({"username": "test@thephenom.app", "password": 12345}),
-        json.dumps({"username": "test@thephenom.app", "secret": SECRET_PASSWORD}),
-    ],
-    ids=["not-json", "not-an-object", "empty-password", "numeric-password", "no-password"],
+MALFORMED = (
+    'secret phenom-prod-smoke-credentials is not JSON with a non-empty "password" (and "username"): put '
+    '{"username": ..., "password": ...} in it, or set PHENOM_SMOKE_PASSWORD'
 )
-def test_a_secret_without_a_usable_password_is_refused_with_its_expected_shape(prod, secret):
+
+
+@pytest.mark.parametrize(
+    ("secret", "message"),
+    [
+        ("not json but " + SECRET_PASSWORD, MALFORMED),
+        (json.dumps([SECRET_PASSWORD]), MALFORMED),
+        (json.dumps({"username": "test@thephenom.app", "password": ""}), MALFORMED),
+        (json.dumps({"username": "test@thephenom.app", "password": 12345}), MALFORMED),
+        (json.dumps({"username": "test@thephenom.app", "secret": SECRET_PASSWORD}), MALFORMED),
+        (
+            json.dumps({"username": "someone@example.com", "password": SECRET_PASSWORD}),
+            "secret phenom-prod-smoke-credentials holds the password of someone@example.com but --env prod signs in "
+            "as test@thephenom.app: make the secret and phenom_client/environments.toml name the same smoke user",
+        ),
+    ],
+    ids=["not-json", "not-an-object", "empty-password", "numeric-password", "no-password", "another-user"],
+)
+def test_a_secret_the_smoke_user_cannot_use_is_refused_without_echoing_it(prod, secret, message):
     read, _ = reader(secret)
     with pytest.raises(CredentialsUnavailable) as failure:
         resolve_smoke_credentials(prod, environ={}, read_secret=read)
-    assert str(failure.value) == (
-        'secret phenom-prod-smoke-credentials is not JSON with a non-empty "password" (and "username"): put '
-        '{"username": ..., "password": ...} in it, or set PHENOM_SMOKE_PASSWORD'
-    )
-    assert SECRET_PASSWORD not in str(failure.value)
-
-
-def test_a_secret_for_another_user_says_to_make_both_name_the_same_user(prod):
-    read, _ = reader(json.dumps({"username": "someone@example.com", "password": SECRET_PASSWORD}))
-    with pytest.raises(CredentialsUnavailable) as failure:
-        resolve_smoke_credentials(prod, environ={}, read_secret=read)
-    assert str(failure.value) == (
-        "secret phenom-prod-smoke-credentials holds the password of someone@example.com but --env prod signs in as "
-        "test@thephenom.app: make the secret and phenom_client/environments.toml name the same smoke user"
-    )
+    assert str(failure.value) == message
     assert SECRET_PASSWORD not in str(failure.value)
 
 
