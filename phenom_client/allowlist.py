@@ -46,10 +46,8 @@ _BlockDumper.add_representer(
 
 def metadata_files() -> dict[str, str]:
     """hasura/metadata file name -> its YAML text."""
-    return {
-        "query_collections.yaml": yaml.dump(query_collections(), Dumper=_BlockDumper, sort_keys=False),
-        "allow_list.yaml": yaml.dump(allow_list(), Dumper=_BlockDumper, sort_keys=False),
-    }
+    contents = {"query_collections.yaml": query_collections(), "allow_list.yaml": allow_list()}
+    return {name: yaml.dump(content, Dumper=_BlockDumper, sort_keys=False) for name, content in contents.items()}
 
 
 def main() -> int:

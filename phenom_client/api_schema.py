@@ -189,12 +189,12 @@ def check_contract(
     for role, schema in served.items():
         snapshot = read_snapshot(role, schema_dir)
         if snapshot is None:
-            report.failures.append(f"role {role}: no snapshot {snapshot_path(role, schema_dir).name}: {REGENERATE}")
+            report.failures.append(f"role {role}: no snapshot {snapshot_path(role).name}: {REGENERATE}")
             continue
         diff = compare(snapshot, schema)
         if diff:
             report.failures.append(
-                f"role {role}: the engine's schema is not {snapshot_path(role, schema_dir).name} ({REGENERATE}):\n"
+                f"role {role}: the engine's schema is not {snapshot_path(role).name} ({REGENERATE}):\n"
                 + "\n".join(f"  {line}" for line in diff.lines())
             )
         base = (released or {}).get(role)
@@ -218,10 +218,9 @@ def _reparsed(schema: GraphQLSchema) -> GraphQLSchema:
     return build_schema(print_schema(schema))
 
 
-def _parent(coordinate: str) -> str | None:
-    if "(" in coordinate:
-        return coordinate.partition("(")[0]
-    return coordinate.rpartition(".")[0] if "." in coordinate else None
+def _parent(coordinate: str) -> str:
+    """The field an argument belongs to, the type a field or value belongs to; "" for a type or a directive."""
+    return coordinate.partition("(")[0] if "(" in coordinate else coordinate.rpartition(".")[0]
 
 
 def _signature(value: Any) -> str:
@@ -231,13 +230,12 @@ def _signature(value: Any) -> str:
     return f"{value.type}" + (f" = {print_ast(default)}" if default is not None else "")
 
 
-def _coordinates(schema: GraphQLSchema) -> dict[str, str]:
-    """Every named type, field, argument, input field and enum value, each with its signature."""
-    found: dict[str, str] = {}
-    for name, named in schema.type_map.items():
-        if name.startswith("__"):
-            continue
-        found[name] = type(named).__name__.removeprefix("GraphQL").removesuffix("Type")
+def _coordinates(schema: GraphQLSchema) -> dict[str, str | None]:
+    """Every named type, field, argument, input field and enum value, each with its signature. Types and enum values
+    have none: graphql-core reports every change of a type's kind and every enum value added or removed."""
+    types = {name: named for name, named in schema.type_map.items() if not name.startswith("__")}
+    found: dict[str, str | None] = dict.fromkeys(types)
+    for name, named in types.items():
         if is_object_type(named) or is_interface_type(named):
             for field_name, field_def in named.fields.items():
                 found[f"{name}.{field_name}"] = str(field_def.type)
@@ -247,8 +245,7 @@ def _coordinates(schema: GraphQLSchema) -> dict[str, str]:
             for field_name, input_field in named.fields.items():
                 found[f"{name}.{field_name}"] = _signature(input_field)
         elif is_enum_type(named):
-            for value_name in named.values:
-                found[f"{name}.{value_name}"] = "value"
+            found.update(dict.fromkeys(f"{name}.{value_name}" for value_name in named.values))
     for directive in schema.directives:
         found[f"@{directive.name}"] = ", ".join(str(location) for location in directive.locations)
         for arg_name, arg in directive.args.items():

@@ -30,7 +30,7 @@ def resolve_smoke_credentials(
     env: EnvConfig, *, environ: Mapping[str, str], read_secret: SecretReader
 ) -> SmokeCredentials:
     """The credentials for `env`: PHENOM_SMOKE_PASSWORD with the configured username, else the secret's pair."""
-    password = environ.get(PASSWORD_VARIABLE, "")
+    password = environ.get(PASSWORD_VARIABLE)
     if password:
         return SmokeCredentials(env.smoke_username, password, PASSWORD_VARIABLE)
     try:

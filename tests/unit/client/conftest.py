@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import locale
 from collections.abc import Iterator
 
 import boto3
@@ -50,3 +51,12 @@ def stubbed_cognito() -> Iterator[tuple[object, Stubber]]:
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def ascii_locale() -> Iterator[None]:
+    """The process's locale switched to C (ASCII) for the test, as on a runner with no UTF-8 locale."""
+    previous = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    yield
+    locale.setlocale(locale.LC_CTYPE, previous)

@@ -178,3 +178,148 @@ def test_the_config_is_frozen():
     env = load_environment("prod")
     with pytest.raises(dataclasses.FrozenInstanceError):
         env.graphql_url = "https://elsewhere.example.com"  # type: ignore[misc]
+
+
+def refusal(call, *args, **kwargs) -> str:
+    with pytest.raises(ConfigurationError) as failure:
+        call(*args, **kwargs)
+    return str(failure.value)
+
+
+def test_the_projects_own_file_is_named_from_the_repository_root():
+    assert refusal(environment_section, "staging") == (
+        "--env staging is not in phenom_client/environments.toml: pick one of dev, local, prod"
+    )
+    assert refusal(environment_section, "dev") == (
+        "phenom_client/environments.toml [dev] has no graphql_url, user_pool_id, client_id, smoke_username: "
+        "add them (the environment's Terraform outputs) or pick another --env"
+    )
+
+
+def test_a_missing_file_is_named_with_what_it_is_for(tmp_path):
+    path = tmp_path / "absent.toml"
+    assert refusal(environment_section, "prod", path) == f"{path} is missing: it lists the environments --env can pick"
+
+
+def test_a_file_that_is_not_toml_is_refused_with_the_parsers_reason(tmp_path):
+    path = write(tmp_path, "[prod\n")
+    assert refusal(load_environment, "prod", path) == (
+        f"{path} is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 6)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "problem"),
+    [
+        (
+            lambda text: 'prod = "https://api.example.com"\n',
+            "{path} [prod] must be a table of keys, not a single value",
+        ),
+        (
+            lambda text: text.replace('client_id = "client"', 'client_id = "client"\npassword = "x"\nextra = 1'),
+            "{path} [prod] has unexpected keys extra, password; it may hold only region, graphql_url, user_pool_id, "
+            "client_id, smoke_username, smoke_secret_id",
+        ),
+        (
+            lambda text: text.replace('client_id = "client"\n', "").replace('region = "us-east-1"\ngraphql', "graphql"),
+            "{path} [prod] has no region, client_id: add them (the environment's Terraform outputs) or pick another --env",
+        ),
+        (
+            lambda text: text.replace('client_id = "client"\n', ""),
+            "{path} [prod] has no client_id: add it (the environment's Terraform outputs) or pick another --env",
+        ),
+        (lambda text: text.replace('"client"', "7"), "{path} [prod] client_id must be a non-empty string"),
+        (lambda text: text.replace('"client"', '"  "'), "{path} [prod] client_id must be a non-empty string"),
+        (
+            lambda text: text.replace("https://api.example.com", "http://api.example.com"),
+            "{path} [prod] graphql_url must be an https:// URL",
+        ),
+    ],
+    ids=["not-a-table", "unexpected-keys", "missing-keys", "missing-key", "number", "blank", "http"],
+)
+def test_a_wrong_prod_section_is_refused_naming_the_file_and_the_fix(tmp_path, edit, problem):
+    path = write(tmp_path, edit(COMPLETE))
+    assert refusal(load_environment, "prod", path) == problem.format(path=path)
+
+
+def test_local_may_name_only_its_static_keys(tmp_path):
+    path = write(tmp_path, COMPLETE + 'graphql_url = "http://127.0.0.1:8080/v1/graphql"\n')
+    assert refusal(environment_section, "local", path) == (
+        f"{path} [local] has unexpected keys graphql_url; it may hold only region, smoke_secret_id: "
+        "the rest comes from the running local stack"
+    )
+
+
+def test_local_needs_only_its_static_keys_and_may_use_plain_http(tmp_path):
+    assert environment_section("local", write(tmp_path, COMPLETE)) == {
+        "region": "us-east-1",
+        "smoke_secret_id": "phenom-local-smoke-credentials",
+    }
+
+
+def test_local_without_a_stack_or_a_user_says_what_to_start(tmp_path):
+    path = write(tmp_path, COMPLETE)
+    assert refusal(load_environment, "local", path) == (
+        "--env local takes its endpoints from the local stack: start it (the local_stack fixture) first"
+    )
+    assert refusal(load_environment, "local", path, local_stack=FakeStack(users=())) == (
+        "the local stack has no users: it must create the smoke user before the round-trip"
+    )
+
+
+def test_the_local_config_is_local_and_names_its_region_and_stack(tmp_path):
+    path = write(tmp_path, COMPLETE.replace('region = "us-east-1"\nsmoke', 'region = "eu-west-1"\nsmoke'))
+    env = load_environment("local", path, local_stack=FakeStack())
+    assert (env.name, env.region, env.is_local) == ("local", "eu-west-1", True)
+    assert not load_environment("prod", path).is_local
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ("thresholds = 5", "must be a table of steps"),
+        ('getPhenoms = "fast"', '"getPhenoms" must be { degraded_ms = N, failed_ms = M }'),
+        (
+            "getPhenoms = { degraded_ms = 1, failed_ms = 2, p99_ms = 3 }",
+            '"getPhenoms" must be { degraded_ms = N, failed_ms = M }',
+        ),
+        (
+            "getPhenoms = { degraded_ms = true, failed_ms = 2 }",
+            '"getPhenoms": degraded_ms and failed_ms must be positive whole milliseconds',
+        ),
+        (
+            "getPhenoms = { degraded_ms = 0, failed_ms = 2 }",
+            '"getPhenoms": degraded_ms and failed_ms must be positive whole milliseconds',
+        ),
+        (
+            "getPhenoms = { degraded_ms = 1, failed_ms = 2.5 }",
+            '"getPhenoms": degraded_ms and failed_ms must be positive whole milliseconds',
+        ),
+        ("getPhenoms = { degraded_ms = 2, failed_ms = 2 }", '"getPhenoms": degraded_ms must be below failed_ms'),
+    ],
+    ids=["not-a-table", "not-limits", "extra-limit", "boolean", "zero", "fraction", "equal"],
+)
+def test_a_wrong_thresholds_table_is_refused_naming_where(tmp_path, table, problem):
+    if table.startswith("thresholds"):
+        text = COMPLETE.replace("[prod]\n", f"[prod]\n{table}\n", 1)
+    else:
+        text = COMPLETE + f"\n[prod.thresholds]\n{table}\n"
+    path = write(tmp_path, text)
+    assert refusal(step_thresholds, "prod", path) == f"{path} [prod.thresholds] {problem}"
+
+
+def test_an_environment_without_thresholds_or_a_section_has_none(tmp_path):
+    path = write(tmp_path, COMPLETE + 'single = "value"\n')
+    assert step_thresholds("prod", path) == {}
+    assert step_thresholds("staging", path) == {}
+    assert step_thresholds("single", path) == {}
+
+
+def test_thresholds_keep_the_order_of_the_file(tmp_path):
+    path = write(
+        tmp_path,
+        COMPLETE + "\n[prod.thresholds]\nupload = { failed_ms = 9, degraded_ms = 3 }\n"
+        '"sign in" = { degraded_ms = 1, failed_ms = 2 }\n',
+    )
+    assert step_thresholds("prod", path) == {"upload": StepThreshold(3, 9), "sign in": StepThreshold(1, 2)}
+    assert list(step_thresholds("prod", path)) == ["upload", "sign in"]

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from phenom_client.redaction import REDACTED, protect_logs, redact
+from phenom_client.redaction import REDACTED, RedactingFilter, protect_logs, redact
 
 pytestmark = pytest.mark.unit
 
@@ -62,3 +62,62 @@ def test_debug_records_of_the_http_stack_are_redacted(caplog):
     # THEN the captured record carries no signature
     assert "abcdef123456" not in caplog.text
     assert f"X-Amz-Signature={REDACTED}" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("Authorization: abc123", "Authorization: [redacted]"),
+        ("{'authorization': 'abc123', 'host': 'x'}", "{'authorization': '[redacted]', 'host': 'x'}"),
+        (f"Authorization: Bearer {JWT}", "Authorization: [redacted]"),
+        (f"sent Bearer {JWT[:20]} once", "sent Bearer [redacted] once"),
+        (f"token {JWT} leaked", "token [redacted] leaked"),
+        (
+            "GET /k?Signature=abc&AWSAccessKeyId=AKIA1&Expires=9",
+            "GET /k?Signature=[redacted]&AWSAccessKeyId=[redacted]&Expires=9",
+        ),
+        ('{"password": "hunter2", "user": "u"}', '{"password": "[redacted]", "user": "u"}'),
+        (
+            "{'refresh_token': 'r1', 'secret_hash': 's1'}",
+            "{'refresh_token': '[redacted]', 'secret_hash': '[redacted]'}",
+        ),
+        ('{"AccessToken": "a1"}', '{"AccessToken": "[redacted]"}'),
+    ],
+    ids=[
+        "authorization-header",
+        "authorization-in-a-dict",
+        "bearer-in-a-header",
+        "bearer-alone",
+        "jwt-alone",
+        "sigv2-url",
+        "json-password",
+        "python-dict-fields",
+        "access-token",
+    ],
+)
+def test_each_secret_is_replaced_by_the_marker_and_the_rest_kept(text, cleaned):
+    assert redact(text) == cleaned
+
+
+@pytest.mark.parametrize(
+    "name", ["botocore.endpoint", "botocore.parsers", "urllib3.connectionpool", "gql.transport.requests"]
+)
+def test_every_logger_that_prints_requests_is_protected_once(monkeypatch, name):
+    # GIVEN the logger as a process starts it, without the filter a PhenomClient made earlier installed
+    logger = logging.getLogger(name)
+    monkeypatch.setattr(logger, "filters", [])
+    # WHEN the protection is installed twice
+    protect_logs()
+    protect_logs()
+    # THEN the logger has the one redacting filter, and the root logger none
+    assert [type(installed) for installed in logger.filters] == [RedactingFilter]
+    assert not any(isinstance(installed, RedactingFilter) for installed in logging.getLogger().filters)
+
+
+def test_a_record_with_a_secret_in_its_arguments_is_rewritten_and_others_are_left_alone():
+    redacting = RedactingFilter()
+    leaking = logging.LogRecord("botocore.endpoint", logging.DEBUG, __file__, 1, "Sending %s", (JWT,), None)
+    harmless = logging.LogRecord("botocore.endpoint", logging.DEBUG, __file__, 1, "Sent %d bytes", (12,), None)
+    assert redacting.filter(leaking) and redacting.filter(harmless)
+    assert (leaking.msg, leaking.args, leaking.getMessage()) == ("Sending [redacted]", (), "Sending [redacted]")
+    assert (harmless.msg, harmless.args) == ("Sent %d bytes", (12,))
