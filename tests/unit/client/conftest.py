@@ -1,7 +1,8 @@
-"""Fixtures of the smoke suite's unit tests: a scripted HTTP server and a stubbed Cognito."""
+"""Fixtures of the smoke suite's unit tests: a scripted HTTP server, a stubbed Cognito and a plain C locale."""
 
 from __future__ import annotations
 
+import locale
 from collections.abc import Iterator
 
 import boto3
@@ -50,3 +51,14 @@ def stubbed_cognito() -> Iterator[tuple[object, Stubber]]:
     with Stubber(client) as stubber:
         yield client, stubber
         stubber.assert_no_pending_responses()
+
+
+@pytest.fixture
+def c_locale() -> Iterator[None]:
+    """The process's LC_CTYPE set to plain C (ASCII), as on a runner without a UTF-8 locale, restored afterwards."""
+    before = locale.setlocale(locale.LC_CTYPE)
+    locale.setlocale(locale.LC_CTYPE, "C")
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-import phenom_client
 from phenom_client import alerting
 from phenom_client.alerting import Decision, IssueAction, Run, decide, failing_since_in, outage_length, runs_in
 from phenom_client.outcome import Outcome
@@ -243,6 +238,7 @@ def test_a_run_leaves_its_outcome_and_time_to_the_second_on_one_line():
 
 def test_lines_that_are_not_a_run_are_skipped_and_the_rest_kept_in_order():
     log = [
+        "noise before the first run",
         alerting.record_line(at(30)),
         "phenom-canary-run: not json",
         'phenom-canary-run: {"outcome":"exploded","finished_at":"2026-12-01T06:00:00+00:00"}',
@@ -250,8 +246,9 @@ def test_lines_that_are_not_a_run_are_skipped_and_the_rest_kept_in_order():
         "phenom-canary-run: [1]",
         'phenom-canary-run: {"outcome":"fail","finished_at":5}',
         "job\tstep\t" + alerting.record_line(at(0, PASS)),
+        "a step named phenom-canary-run: record\t" + alerting.record_line(at(-30)),
     ]
-    assert runs_in(log) == [at(30), at(0, PASS)]
+    assert runs_in(log) == [at(30), at(0, PASS), at(-30)]
 
 
 @pytest.mark.parametrize(
@@ -438,26 +435,36 @@ def test_the_command_help_says_what_each_command_and_option_is(arguments, lines,
     assert [line for line in lines if line not in shown] == []
 
 
-def test_the_command_reads_and_writes_utf8_whatever_the_locale(tmp_path):
-    # A failure message or an issue body may hold any character; the canary's locale may be plain C.
+def test_the_command_reads_and_writes_utf8_whatever_the_locale(tmp_path, c_locale):
+    # A failure message, a run log's prefix or an issue body may hold any character; the runner's locale may be C.
     failure = "step 4/6 getPhenoms: réponse 503 …"
     report = report_json("fail", failure, START + timedelta(minutes=30))
-    (tmp_path / "here").mkdir()
     body = "échec\n" + alerting.since_marker(START)
-    in_process = decide_in(tmp_path / "here", report, [at(0)], body, log_prefix="canary\tRecord — the outcome\t")
-    environment = {**os.environ, "LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}
-    here = tmp_path / "here"
-    arguments = ["decide", str(here / "report.json"), "--history", str(here / "history.txt")]
-    arguments += ["--issue-body", str(here / "issue.md"), "--run-url", RUN_URL, "--out", str(tmp_path / "c")]
-    for command in (arguments, ["record", str(here / "report.json")]):
-        completed = subprocess.run(
-            [sys.executable, "-m", "phenom_client.alerting", *command],
-            cwd=Path(phenom_client.__file__).parent.parent,
-            env={**environment, "PYTHONIOENCODING": "utf-8"},
-            capture_output=True,
-            timeout=60,
-            check=False,
-        )
-        assert completed.returncode == 0, completed.stderr
-    assert {path.name: path.read_text(encoding="utf-8") for path in (tmp_path / "c").iterdir()} == in_process
-    assert in_process["action"] == "update"
+    written = decide_in(tmp_path, report, [at(0)], body, log_prefix="canary\tRecord — the outcome\t")
+    assert written == {
+        "action": "update",
+        "title": f"Canary failing: {failure}",
+        "body.md": "The smoke round-trip against prod failed in consecutive runs, failing since 2026-12-01 06:00 UTC."
+        f"\n\n**Failing step:** {failure}\n\nRun: {RUN_URL}\n",
+        "summary.md": "**Alert:** still failing: the open canary issue gets this run\n",
+    }
+
+
+def test_decide_writes_over_an_earlier_decision_in_the_same_directory(tmp_path):
+    decide_in(tmp_path, report_json("fail", FAILURE), [], None)
+    written = decide_in(tmp_path, report_json("fail", FAILURE, START + timedelta(minutes=30)), [at(0)], None)
+    assert written["action"] == "open"
+
+
+def test_decide_on_a_missing_report_leaves_the_issue_alone_and_says_the_job_stopped(tmp_path):
+    written = decide_in(tmp_path, None, [at(0)], alerting.since_marker(START))
+    assert (written["action"], written["title"], written["summary.md"]) == (
+        "none",
+        "Canary failing: the job stopped before the round-trip ran",
+        "**Alert:** infra-error: the runner never reached the service; the issue is left as it is\n",
+    )
+
+
+def test_decide_on_a_passing_run_titles_nothing_as_failing(tmp_path):
+    written = decide_in(tmp_path, report_json("pass", None), [at(-30)], None)
+    assert (written["action"], written["title"]) == ("none", "Canary failing: ")

@@ -269,6 +269,13 @@ def test_a_round_trip_that_never_ran_reports_every_step_not_run_under_its_limits
     }
 
 
+def test_a_recorded_round_trip_is_judged_by_its_steps_not_by_another_tests_setup_error():
+    # The round-trip recorded its outcome before any step ran; another smoke test could not start.
+    outcome = RoundTripOutcome(StepRunner(ROUNDTRIP_STEPS), SmokeObject("20261201T120000Z-abcdef12"))
+    report = build_report("prod", "abc", outcome, "the round-trip could not start: no smoke password")
+    assert (report["status"], report["outcome"], report["error"]) == ("failed", None, None)
+
+
 def test_a_report_is_stamped_with_the_utc_second_it_was_built():
     before = datetime.now(UTC).replace(microsecond=0)
     stamp = build_report("prod", "abc", None)["finished_at"]
