@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import boto3
@@ -9,7 +10,6 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 from moto import mock_aws
 
-from phenom_client.environments import EnvConfig
 from phenom_client.metrics import (
     NAMESPACE,
     TOTAL,
@@ -218,41 +218,33 @@ class FailingCloudWatch:
         raise self.error
 
 
-def test_a_refusal_names_cloudwatchs_code_and_message_and_what_the_role_needs():
-    refusal = ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "PutMetricData")
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "PutMetricData"),
+            "CloudWatch refused the Phenom/Canary metrics: AccessDenied: not authorized; "
+            "the canary's role needs cloudwatch:PutMetricData for that namespace",
+        ),
+        (
+            EndpointConnectionError(endpoint_url="http://127.0.0.1:9/?X-Amz-Signature=abcdef0123456789"),
+            "CloudWatch did not take the Phenom/Canary metrics: Could not connect to the endpoint URL: "
+            '"http://127.0.0.1:9/?X-Amz-Signature=[redacted]"',
+        ),
+    ],
+    ids=["refused", "out-of-reach"],
+)
+def test_a_failed_put_says_what_cloudwatch_answered_and_no_secret(error, message):
     with pytest.raises(MetricsNotPublished) as failure:
-        publish(report(), FailingCloudWatch(refusal))
-    assert str(failure.value) == (
-        "CloudWatch refused the Phenom/Canary metrics: AccessDenied: not authorized; "
-        "the canary's role needs cloudwatch:PutMetricData for that namespace"
-    )
+        publish(report(), FailingCloudWatch(error))
+    assert str(failure.value) == message
 
 
-def test_cloudwatch_out_of_reach_is_said_with_the_endpoint_and_no_secret():
-    unreachable = EndpointConnectionError(endpoint_url="http://127.0.0.1:9/?X-Amz-Signature=abcdef0123456789")
-    with pytest.raises(MetricsNotPublished) as failure:
-        publish(report(), FailingCloudWatch(unreachable))
-    assert str(failure.value) == (
-        "CloudWatch did not take the Phenom/Canary metrics: Could not connect to the endpoint URL: "
-        '"http://127.0.0.1:9/?X-Amz-Signature=[redacted]"'
-    )
-
-
-def test_the_cloudwatch_client_is_in_the_environments_region_and_endpoint_with_three_tries():
-    env = EnvConfig(
-        name="local",
-        region="eu-west-2",
-        graphql_url="http://127.0.0.1:1/v1/graphql",
-        user_pool_id="eu-west-2_local",
-        client_id="local-client",
-        smoke_username="smoke@example.com",
-        smoke_secret_id="phenom-local-smoke-credentials",
-        aws_endpoint_url="http://127.0.0.1:5000",
-    )
-    client = cloudwatch_client(env)
+def test_the_cloudwatch_client_is_in_the_environments_region_and_endpoint_with_three_tries(test_env):
+    client = cloudwatch_client(replace(test_env, aws_endpoint_url="http://127.0.0.1:5000"))
     assert (client.meta.service_model.service_name, client.meta.region_name, client.meta.endpoint_url) == (
         "cloudwatch",
-        "eu-west-2",
+        "us-east-1",
         "http://127.0.0.1:5000",
     )
     assert client.meta.config.retries["total_max_attempts"] == 3
