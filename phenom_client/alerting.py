@@ -137,7 +137,7 @@ def runs_in(log_lines: Iterable[str]) -> list[Run]:
     """The runs recorded in `gh run view --log` output (any prefix before the marker), in the order given."""
     runs = []
     for line in log_lines:
-        _, marker, document = line.partition(RUN_MARKER)
+        _, marker, document = line.rpartition(RUN_MARKER)
         if not marker:
             continue
         try:
@@ -194,8 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     history = arguments.history.read_text(encoding="utf-8").splitlines() if arguments.history.exists() else []
     issue_open = arguments.issue_body is not None and arguments.issue_body.exists()
-    body = arguments.issue_body.read_text(encoding="utf-8") if issue_open else ""
-    decision = decide(current, runs_in(history), issue_open=issue_open, failing_since=failing_since_in(body))
+    since = failing_since_in(arguments.issue_body.read_text(encoding="utf-8")) if issue_open else None
+    decision = decide(current, runs_in(history), issue_open=issue_open, failing_since=since)
     title, text = issue_texts(decision, current, arguments.run_url)
     arguments.out.mkdir(parents=True, exist_ok=True)
     (arguments.out / "action").write_text(decision.action.value, encoding="utf-8")

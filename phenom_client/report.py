@@ -124,7 +124,8 @@ def table_lines(report: dict[str, Any]) -> list[str]:
     lines.append(f"{'total':<16} {report['status']:<8} {report['total_ms']:>8.0f}")
     if report.get("outcome"):
         lines.append(f"outcome: {report['outcome']}{' (flaky)' if report.get('flaky') else ''}")
-    if report["status"] != "passed" and report["error"] and not any(step["error"] for step in report["steps"]):
+    # Only a report that did not pass has an error; it is shown here when no step's line carries it (nothing ran).
+    if report["error"] and not any(step["error"] for step in report["steps"]):
         lines.append(f"error: {report['error']}")
     if report["cleanup"]:
         lines.append(f"cleanup: {report['cleanup']}")

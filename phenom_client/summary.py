@@ -56,7 +56,7 @@ def markdown(report: dict[str, Any] | None, path: Path) -> str:
             f"| {flags} | {trace} |"
         )
     lines.append(f"| | **total** | | **{report['total_ms']:.0f}** | | | | | | |")
-    if report["error"] and report["status"] != "passed":
+    if report["error"]:
         lines += ["", f"**Failure:** {_cell(report['error'])}"]
     if report["cleanup"]:
         lines += ["", f"**Cleanup:** {_cell(report['cleanup'])}"]

@@ -1,4 +1,4 @@
-"""Fixtures of the smoke suite's unit tests: a scripted HTTP server and a stubbed Cognito."""
+"""Fixtures of the smoke suite's unit tests: a scripted HTTP server, a stubbed Cognito and a plain C locale."""
 
 from __future__ import annotations
 
@@ -54,9 +54,11 @@ def stubbed_cognito() -> Iterator[tuple[object, Stubber]]:
 
 
 @pytest.fixture
-def ascii_locale() -> Iterator[None]:
-    """The process's locale switched to C (ASCII) for the test, as on a runner with no UTF-8 locale."""
-    previous = locale.setlocale(locale.LC_CTYPE)
+def c_locale() -> Iterator[None]:
+    """The process's LC_CTYPE set to plain C (ASCII), as on a runner without a UTF-8 locale, restored afterwards."""
+    before = locale.setlocale(locale.LC_CTYPE)
     locale.setlocale(locale.LC_CTYPE, "C")
-    yield
-    locale.setlocale(locale.LC_CTYPE, previous)
+    try:
+        yield
+    finally:
+        locale.setlocale(locale.LC_CTYPE, before)

@@ -62,7 +62,7 @@ def test_running_the_module_writes_both_files_and_says_so(tmp_path, monkeypatch,
     )
 
 
-def test_the_collection_reads_documents_as_utf_8_whatever_the_locale(tmp_path, ascii_locale):
+def test_the_collection_reads_documents_as_utf_8_whatever_the_locale(tmp_path, c_locale):
     (tmp_path / "getPhenoms.graphql").write_bytes("# the caller’s sightings\nquery getPhenoms { id }\n".encode())
     [collection] = query_collections(tmp_path)
     assert collection["definition"]["queries"][0]["query"] == "# the caller’s sightings\nquery getPhenoms { id }\n"

@@ -135,7 +135,7 @@ def test_a_snapshot_is_written_where_its_role_says_and_read_back(tmp_path):
     assert read_snapshot("admin", schema_dir) is None
 
 
-def test_snapshots_and_approvals_are_utf_8_whatever_the_locale(tmp_path, ascii_locale):
+def test_snapshots_and_approvals_are_utf_8_whatever_the_locale(tmp_path, c_locale):
     described = _changed("the caller's sightings", "the caller’s sightings, café included")
     path = write_snapshot("user", build_schema(described), tmp_path)
     assert "café" in path.read_bytes().decode("utf-8")

@@ -8,7 +8,7 @@ import pytest
 
 from phenom_client.environments import StepThreshold
 from phenom_client.errors import SignInFailed
-from phenom_client.outcome import MEANING, Outcome
+from phenom_client.outcome import MEANING, Outcome, classify, flaky
 from phenom_client.report import build_report, table_lines
 from phenom_client.retry import Attempt
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, RoundTripOutcome, SmokeObject
@@ -139,3 +139,63 @@ def test_outside_a_step_every_request_starts_a_trace_of_its_own():
     assert first["trace"] != second["trace"]
     with step_trace("4bf92f3577b34da6a3ce929d0e0e4736"):
         assert TRACEPARENT.match(traceparent())["trace"] == "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def reported(status: str, *attempts: bool | None, degraded: bool = False, flaky: bool = False) -> dict:
+    """A step as the report holds it; each attempt given by its `unreached` (None: a report without that field)."""
+    tries = [{"number": n} if u is None else {"number": n, "unreached": u} for n, u in enumerate(attempts, start=1)]
+    return {"status": status, "attempts": tries, "degraded": degraded, "flaky": flaky}
+
+
+PASSED, NOT_RUN = reported("passed", False), reported("not run")
+
+
+@pytest.mark.parametrize(
+    ("steps", "setup_error", "setup_unreached", "outcome"),
+    [
+        ([NOT_RUN, NOT_RUN], None, False, None),
+        ([NOT_RUN, NOT_RUN], None, True, None),
+        ([NOT_RUN, NOT_RUN], "no smoke password", False, Outcome.FAIL),
+        ([NOT_RUN, NOT_RUN], "no AWS credentials", True, Outcome.INFRA_ERROR),
+        ([reported("failed", True, True), NOT_RUN], None, False, Outcome.INFRA_ERROR),
+        ([reported("failed", True, False), NOT_RUN], None, False, Outcome.FAIL),
+        ([reported("failed", True, None), NOT_RUN], None, False, Outcome.FAIL),
+        ([reported("failed"), NOT_RUN], None, False, Outcome.FAIL),
+        ([PASSED, reported("failed", True)], None, False, Outcome.FAIL),
+        ([PASSED, NOT_RUN], None, False, Outcome.FAIL),
+        ([PASSED, PASSED], "ignored once a step ran", True, Outcome.PASS),
+        ([PASSED, reported("passed", degraded=True)], None, False, Outcome.DEGRADED),
+        ([PASSED, reported("passed", True, False, flaky=True)], None, False, Outcome.PASS),
+        ([{"status": "passed", "attempts": []}], None, False, Outcome.PASS),
+    ],
+    ids=[
+        "not-selected",
+        "not-selected-unreached",
+        "could-not-start",
+        "no-credentials",
+        "never-answered",
+        "answered-after-a-retry-then-failed",
+        "attempt-without-unreached",
+        "failed-without-a-call",
+        "answered-once-then-stopped",
+        "stopped-without-a-failure",
+        "all-passed",
+        "one-slow-step",
+        "flaky-is-not-degraded",
+        "report-without-flags",
+    ],
+)
+def test_the_outcome_of_a_reports_steps(steps, setup_error, setup_unreached, outcome):
+    assert classify(steps, setup_error=setup_error, setup_unreached=setup_unreached) is outcome
+
+
+@pytest.mark.parametrize(
+    ("steps", "flaky_run"),
+    [([PASSED, reported("passed", flaky=True)], True), ([PASSED, PASSED], False), ([{"status": "passed"}], False)],
+)
+def test_a_run_is_flaky_when_one_of_its_steps_is(steps, flaky_run):
+    assert flaky(steps) is flaky_run
+
+
+def test_each_outcome_has_the_value_the_report_and_the_alarms_use():
+    assert [outcome.value for outcome in Outcome] == ["pass", "degraded", "fail", "infra-error"]
