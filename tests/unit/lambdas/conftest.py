@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import boto3
+import botocore.loaders
 import pytest
 from moto import mock_aws
 
@@ -18,9 +19,11 @@ from lambdas.action_handler import handler as action_handler_module
 from lambdas.action_handler.config import ActionConfig
 from lambdas.action_handler.services import ActionServices
 from lambdas.cognito_sync_users.sync import users_columns
+from lambdas.shared import deadline
 from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import aws_client
 from lambdas.shared.log import JsonFormatter
+from tests.kit.clock import FakeClock
 from tests.kit.fake_hasura import FakeHasura
 from tests.kit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, MEDIA_BUCKET, REGION
 from tests.kit.loopback_http import LoopbackServer, Reply
@@ -35,6 +38,24 @@ from tests.kit.tokens import (
     new_signing_key,
     signed_token,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def botocore_files_parsed_once() -> Iterator[None]:
+    """botocore's JSON files (endpoints, service models) parsed once per run: moto gives every test a fresh boto3
+    session, and each session parsing them again was most of a test's time (and of every mutant's run)."""
+    parsed: dict[str, Any] = {}
+    parse = botocore.loaders.JSONFileLoader.load_file
+
+    def load_file(loader: botocore.loaders.JSONFileLoader, file_path: str) -> Any:
+        # One botocore session already shares what it parsed among all its clients; this shares it among sessions.
+        if file_path not in parsed:
+            parsed[file_path] = parse(loader, file_path)
+        return parsed[file_path]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.loaders.JSONFileLoader, "load_file", load_file)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -240,3 +261,12 @@ def hasura_timeouts(action_services: ActionServices) -> list[float | None]:
 
     action_services.hasura = SimpleNamespace(execute=recording_execute)  # type: ignore[assignment]
     return timeouts
+
+
+@pytest.fixture
+def deadline_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock every Deadline reads, standing still until the test moves it: a budget is then exactly what the
+    test gave, however slow the machine, while sockets still time out in real time."""
+    clock = FakeClock()
+    monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=clock))
+    return clock
