@@ -29,7 +29,16 @@ def _call(event):
 def test_unknown_action_is_not_supported(action_services, id_token):
     status, error = _call(function_url_event(action_body("launchRocket", {}), id_token.token))
     assert (status, error["extensions"]["code"]) == (400, "not-supported")
-    assert "launchRocket" in error["message"]
+    assert error["message"] == (
+        "action 'launchRocket' is not served by this handler; expected one of createPhenom, getPhenoms, deletePhenom"
+    )
+
+
+def test_a_started_action_is_logged_with_its_name_and_caller(action_services, fake_hasura, id_token, log_lines):
+    fake_hasura.answer("GetPhenoms", {"phenoms": []})
+    assert _call(function_url_event(action_body("getPhenoms", {}), id_token.token)) == (200, [])
+    started = json.loads(log_lines[0])
+    assert (started["message"], started["action"], started["caller"]) == ("action started", "getPhenoms", id_token.sub)
 
 
 def test_token_is_checked_before_the_action_name(action_services):

@@ -121,5 +121,5 @@ def test_paging_with_new_rows_arriving_skips_and_repeats_nothing(action_services
 def test_a_cursor_getphenoms_did_not_make_is_refused_before_any_query(action_services, fake_hasura, id_token, before):
     status, error = handler_reply(function_url_event(action_body("getPhenoms", {"before": before}), id_token.token))
     assert (status, error["extensions"]["code"]) == (400, "validation-failed")
-    assert "before" in error["message"]
+    assert error["message"] == "before must be the cursor of a row returned by getPhenoms"
     assert fake_hasura.calls == []

@@ -31,6 +31,14 @@ def test_budget_is_capped_and_keeps_the_slowest_call_free_before_the_function_ti
         request_deadline(lambda_context(seconds_left=SLOWEST_CALL_SECONDS)).remaining()
 
 
+@pytest.mark.parametrize(
+    ("seconds_left", "budget"), [(30.0, ACTION_BUDGET_SECONDS), (15.0, 15.0 - SLOWEST_CALL_SECONDS)]
+)
+def test_the_budget_is_exactly_the_cap_or_the_time_left_less_the_reserve(deadline_clock, seconds_left, budget):
+    # The deadline's clock stands still, so what is left is the whole budget, to the millisecond Lambda reports.
+    assert request_deadline(lambda_context(seconds_left=seconds_left)).remaining() == budget
+
+
 def test_create_without_time_left_is_a_400_timeout_and_writes_nothing(action_services, fake_hasura, s3, id_token):
     # GIVEN a function invoked with less time left than one AWS call may take
     event = function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token)
