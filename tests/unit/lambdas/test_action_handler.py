@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from types import SimpleNamespace
 
 import pytest
 
@@ -84,7 +85,11 @@ def test_exception_becomes_400_unexpected_with_the_request_id(
         {"message": f"action handler failed (request id {REQUEST_ID})", "extensions": {"code": "unexpected"}},
     )
     failure = json.loads(log_lines[-1])
-    assert (failure["level"], failure["request_id"]) == ("ERROR", REQUEST_ID)
+    assert (failure["level"], failure["message"], failure["request_id"]) == (
+        "ERROR",
+        "action handler failed",
+        REQUEST_ID,
+    )
     assert "disk on fire" in failure["exception"]
 
 
@@ -95,7 +100,7 @@ def test_hasura_error_becomes_400_unexpected(action_services, fake_hasura, id_to
 
 
 def test_unreachable_hasura_is_named_as_the_unavailable_dependency(
-    action_config, s3, app_secret, id_token, monkeypatch
+    action_config, s3, app_secret, id_token, monkeypatch, log_lines
 ):
     unreachable = ActionServices(dataclasses.replace(action_config, graphql_url="http://127.0.0.1:9/v1/graphql"))
     monkeypatch.setattr(action_handler, "action_services", lambda: unreachable)
@@ -103,6 +108,26 @@ def test_unreachable_hasura_is_named_as_the_unavailable_dependency(
     assert (status, error["extensions"]["code"]) == (400, "dependency-unavailable")
     assert error["message"] == (f"the GraphQL engine could not be reached (request id {REQUEST_ID}); try again later")
     assert "127.0.0.1" not in error["message"]
+    # AND the log line, under the same request id, keeps the address for the operator
+    logged = json.loads(log_lines[-1])
+    assert (logged["level"], logged["message"], logged["reason"], logged["request_id"]) == (
+        "WARNING",
+        "dependency unavailable",
+        "the GraphQL engine could not be reached",
+        REQUEST_ID,
+    )
+    assert "127.0.0.1:9" in logged["cause"]
+
+
+def test_a_refusal_is_logged_with_its_status_code_and_reason(action_services, id_token, log_lines):
+    status, _ = _call(function_url_event(action_body("getPhenoms", {"limit": 0}), id_token.token))
+    refused = json.loads(log_lines[-1])
+    assert (status, refused["level"], refused["message"]) == (400, "INFO", "action refused")
+    assert (refused["status"], refused["code"], refused["reason"]) == (
+        400,
+        "validation-failed",
+        "limit must be an integer from 1 to 100",
+    )
 
 
 def test_a_database_failure_behind_hasura_is_named(action_services, fake_hasura, id_token):
@@ -148,6 +173,18 @@ def test_logs_carry_the_request_id_and_never_the_token_or_admin_secret(
         assert json.loads(line)["request_id"] == REQUEST_ID
         assert id_token.token not in line
         assert ADMIN_SECRET not in line
+
+
+def test_without_a_lambda_request_id_the_function_urls_request_id_names_the_request(
+    action_services, id_token, log_lines
+):
+    # GIVEN a context without aws_request_id (a host other than Lambda's), for a Function URL request
+    event = function_url_event(action_body("getPhenoms", {"limit": 0}), id_token.token)
+    event["requestContext"]["requestId"] = "url-request-7"
+    context = SimpleNamespace(get_remaining_time_in_millis=lambda: 30_000)
+    # WHEN the handler answers it  THEN its log lines carry the Function URL's request id
+    assert reply_of(action_handler.handler(event, context))[0] == 400
+    assert log_lines and all(json.loads(line)["request_id"] == "url-request-7" for line in log_lines)
 
 
 def test_logs_of_a_request_carry_the_trace_id_of_its_traceparent(action_services, id_token, log_lines):

@@ -161,3 +161,15 @@ def test_jwks_key_of_another_algorithm_is_refused(action_config, loopback_server
     verifier = _new_verifier(action_config)
     with pytest.raises(InvalidJwt, match="not an RS256 key"):
         verifier.caller_from_token(signed_token(signing_key, id_claims()))
+
+
+def test_a_jwks_that_does_not_answer_is_given_up_on_after_the_jwks_timeout(
+    action_config, loopback_server, signing_key, monkeypatch
+):
+    # GIVEN a JWKS endpoint that holds its answer, and a JWKS timeout short enough not to slow the suite
+    monkeypatch.setattr(auth, "JWKS_TIMEOUT_SECONDS", 0.2)
+    loopback_server.route("GET", JWKS_PATH, lambda request: Reply(200, jwks(signing_key), held=True))
+    verifier = _new_verifier(action_config)
+    # WHEN a token arrives  THEN the verifier stops waiting and blames the pool's JWKS, not the token
+    with pytest.raises(JwksUnavailable, match="^could not fetch the user pool's JWKS: "):
+        verifier.caller_from_token(signed_token(signing_key, id_claims()))

@@ -12,7 +12,7 @@ import pytest
 from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.uploads import reconcile_uploads
 from lambdas.shared.deadline import Deadline
-from tests.kit.events import lambda_context
+from tests.kit.events import DEFAULT_REQUEST_ID, lambda_context
 from tests.kit.fixture_values import MEDIA_BUCKET
 
 pytestmark = pytest.mark.unit
@@ -120,8 +120,9 @@ def test_every_created_object_of_a_notification_is_handled_whatever_comes_before
     ]
     assert s3.list_objects_v2(Bucket=MEDIA_BUCKET)["KeyCount"] == 2
     removals = [json.loads(line) for line in log_lines]
-    assert [(line["message"], line["key"]) for line in removals] == [
-        ("upload without a media row, or of a phenom being deleted, removed", key) for key in orphans
+    assert [(line["message"], line["key"], line["request_id"]) for line in removals] == [
+        ("upload without a media row, or of a phenom being deleted, removed", key, DEFAULT_REQUEST_ID)
+        for key in orphans
     ]
 
 
