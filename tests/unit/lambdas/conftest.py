@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 import boto3
+import botocore.endpoint
 import botocore.loaders
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
 from lambdas.action_handler import handler as action_handler_module
@@ -270,3 +272,25 @@ def deadline_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
     clock = FakeClock()
     monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=clock))
     return clock
+
+
+NoAnswer = Callable[[str], Exception]
+
+
+@pytest.fixture
+def unanswered_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[str]]:
+    """A function making every attempt of a boto3 client's calls fail as botocore reports a service that gives no
+    answer (refused, by default), and returning the URLs attempted; botocore's backoff between attempts is skipped."""
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=lambda seconds: None))
+
+    def unanswered(client: Any, fault: NoAnswer = lambda url: EndpointConnectionError(endpoint_url=url)) -> list[str]:
+        attempts: list[str] = []
+
+        def no_answer(request: Any, **_: Any) -> None:
+            attempts.append(request.url)
+            raise fault(request.url)
+
+        client.meta.events.register(f"before-send.{client.meta.service_model.service_id.hyphenize()}", no_answer)
+        return attempts
+
+    return unanswered

@@ -11,8 +11,9 @@ import pytest
 from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.services import ActionServices
 from lambdas.action_handler.storage import MediaStorage
-from lambdas.action_handler.time_budget import SLOWEST_CALL_SECONDS
+from lambdas.action_handler.time_budget import CALL_SETTINGS, SLOWEST_CALL_SECONDS
 from lambdas.registry import ACTION_HANDLER
+from lambdas.shared.aws import aws_client
 from tests.kit.events import action_body, function_url_event, handler_reply, lambda_context, reply_of
 from tests.kit.fake_hasura import graphql_error
 from tests.kit.fixture_values import ADMIN_SECRET
@@ -117,6 +118,20 @@ def test_unreachable_hasura_is_named_as_the_unavailable_dependency(
         REQUEST_ID,
     )
     assert "127.0.0.1:9" in logged["cause"]
+
+
+def test_an_unreachable_secrets_manager_is_named_as_the_unavailable_dependency(
+    action_services, id_token, unanswered_calls
+):
+    # GIVEN Secrets Manager refuses every connection
+    attempts = unanswered_calls(aws_client("secretsmanager", CALL_SETTINGS))
+    # WHEN an action needs the admin secret  THEN the answer names the secret's store and the most it waits
+    status, error = _call(function_url_event(action_body("getPhenoms", {}), id_token.token))
+    assert (status, error["extensions"]["code"]) == (400, "dependency-unavailable")
+    assert error["message"] == (
+        f"Secrets Manager (the app secret) did not answer within 4 s (request id {REQUEST_ID}); try again later"
+    )
+    assert len(attempts) == CALL_SETTINGS.max_attempts
 
 
 def test_a_refusal_is_logged_with_its_status_code_and_reason(action_services, id_token, log_lines):
