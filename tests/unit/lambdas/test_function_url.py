@@ -32,6 +32,16 @@ def test_header_names_are_matched_case_insensitively():
     assert action_request(event).authorization == "Bearer x"
 
 
+@pytest.mark.parametrize(
+    "headers",
+    [{"authorization": 5}, {5: "Bearer x"}, ["authorization", "Bearer x"], None],
+    ids=["value-not-string", "name-not-string", "headers-not-object", "no-headers"],
+)
+def test_an_authorization_header_that_is_not_a_string_reads_as_absent(headers):
+    event = {"body": json.dumps(action_body("getPhenoms", {})), "headers": headers}
+    assert action_request(event).authorization is None
+
+
 def test_missing_input_reads_as_empty():
     body = action_body("getPhenoms", {})
     del body["input"]

@@ -12,7 +12,7 @@ import pytest
 from lambdas.action_handler import handler as action_handler
 from lambdas.action_handler.uploads import reconcile_uploads
 from lambdas.shared.deadline import Deadline
-from tests.kit.events import DEFAULT_REQUEST_ID, lambda_context
+from tests.kit.events import DEFAULT_REQUEST_ID, handler_reply, lambda_context
 from tests.kit.fixture_values import MEDIA_BUCKET
 
 pytestmark = pytest.mark.unit
@@ -134,3 +134,16 @@ def test_each_hasura_call_waits_at_most_what_is_left_of_the_deadline(action_serv
     fake_hasura.answer("MarkMediaUploaded", {"update_phenom_media": {"affected_rows": 1}})
     assert reconcile_uploads(s3_event(key), action_services, Deadline(5.0)) == {"removed": 0, "confirmed": 1}
     assert len(hasura_timeouts) == 2 and all(timeout is not None and 0 < timeout <= 5.0 for timeout in hasura_timeouts)
+
+
+@pytest.mark.parametrize(
+    "records",
+    [[], [{"eventSource": "aws:sqs"}], [*s3_event("media/x")["Records"], "junk"], {"eventSource": "aws:s3"}],
+    ids=["no-records", "not-s3", "one-record-not-an-object", "records-not-a-list"],
+)
+def test_an_event_that_is_not_an_s3_notification_is_refused_as_a_function_url_request(action_services, records):
+    status, error = handler_reply({"Records": records})
+    assert (status, error) == (
+        400,
+        {"message": "body must be the JSON of a Hasura action request", "extensions": {"code": "bad-request"}},
+    )
