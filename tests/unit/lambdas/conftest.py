@@ -43,20 +43,30 @@ from tests.kit.tokens import (
 
 
 @pytest.fixture(scope="session", autouse=True)
-def botocore_files_parsed_once() -> Iterator[None]:
-    """botocore's JSON files (endpoints, service models) parsed once per run: moto gives every test a fresh boto3
-    session, and each session parsing them again was most of a test's time (and of every mutant's run)."""
+def botocore_data_read_once() -> Iterator[None]:
+    """botocore's data (the services it knows, their JSON models and endpoints) read once per run: moto gives every
+    test a fresh boto3 session, and each session listing and parsing them again was most of a test's time (and of
+    every mutant's run)."""
     parsed: dict[str, Any] = {}
+    listed: dict[tuple[tuple[str, ...], str], list[str]] = {}
     parse = botocore.loaders.JSONFileLoader.load_file
+    list_services = botocore.loaders.Loader.list_available_services
 
+    # One botocore session already shares what it read among all its clients; these share it among sessions.
     def load_file(loader: botocore.loaders.JSONFileLoader, file_path: str) -> Any:
-        # One botocore session already shares what it parsed among all its clients; this shares it among sessions.
         if file_path not in parsed:
             parsed[file_path] = parse(loader, file_path)
         return parsed[file_path]
 
+    def list_available_services(loader: botocore.loaders.Loader, type_name: str) -> list[str]:
+        where = (tuple(loader.search_paths), type_name)
+        if where not in listed:
+            listed[where] = list_services(loader, type_name)
+        return listed[where]
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(botocore.loaders.JSONFileLoader, "load_file", load_file)
+        patch.setattr(botocore.loaders.Loader, "list_available_services", list_available_services)
         yield
 
 
