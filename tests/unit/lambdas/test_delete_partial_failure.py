@@ -71,6 +71,7 @@ def test_a_version_s3_refuses_keeps_the_row_and_a_retry_finishes(
     assert (
         f"MediaDeletionError: S3 kept 1 object versions under {prefix} (first: AccessDenied Access Denied" in exception
     )
+    assert exception.endswith("); check the handler's s3:DeleteObjectVersion permission")
     # AND once the hold is lifted, the same delete removes the last object and then the row
     locked_bucket.put_object_legal_hold(Bucket=MEDIA_BUCKET, Key=keys[1], LegalHold={"Status": "OFF"})
     status, output = _delete(id_token.token, owned_phenom)
