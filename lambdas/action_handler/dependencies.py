@@ -30,11 +30,12 @@ class ServiceUnavailable(Exception):
 @contextmanager
 def aws_answering(service: str, settings: ClientSettings) -> Iterator[None]:
     """Calls to service inside the block that get no answer (refused, timed out, dropped) raise ServiceUnavailable."""
-    from botocore.exceptions import HTTPClientError
+    # A refused connection and a connect timeout are botocore ConnectionErrors, not HTTPClientErrors.
+    from botocore.exceptions import ConnectionError, HTTPClientError
 
     try:
         yield
-    except HTTPClientError as error:
+    except (ConnectionError, HTTPClientError) as error:
         raise ServiceUnavailable(service, settings.read_timeout * settings.max_attempts, type(error).__name__) from None
 
 

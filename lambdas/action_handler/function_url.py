@@ -48,7 +48,7 @@ def error_response(status: int, code: str, message: str) -> dict[str, Any]:
 
 
 def _json_body(event: Mapping[str, Any]) -> Mapping[str, Any]:
-    raw = event.get("body") or ""
+    raw = event.get("body")
     try:
         if event.get("isBase64Encoded"):
             raw = base64.b64decode(raw, validate=True).decode("utf-8")

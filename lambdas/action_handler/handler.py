@@ -30,7 +30,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     notifications of new media objects come here too (lambdas.action_handler.uploads)."""
     request_id = request_id_from(context, event)
     if is_s3_notification(event):
-        with bind_request_id(request_id, None):
+        with bind_request_id(request_id):
             # An error propagates: S3 invokes asynchronously, and Lambda retries a failed event twice.
             return reconcile_uploads(event, action_services(), request_deadline(context))
     with bind_request_id(request_id, trace_id_from(traceparent_of(event))):

@@ -46,7 +46,7 @@ def decode(cursor: object) -> PagePosition:
     try:
         created_at, row_id = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")))
         if datetime.fromisoformat(created_at).tzinfo is None:
-            raise ValueError("created_at without a time zone")
+            raise refusal
         return PagePosition(created_at, str(uuid.UUID(row_id)))
     except (binascii.Error, UnicodeError, ValueError, TypeError, AttributeError):
         raise refusal from None

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
 import boto3
+import botocore.endpoint
+import botocore.loaders
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from moto import mock_aws
 
 from lambdas.action_handler import handler as action_handler_module
@@ -37,6 +40,34 @@ from tests.kit.tokens import (
     new_signing_key,
     signed_token,
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def botocore_data_read_once() -> Iterator[None]:
+    """botocore's data (the services it knows, their JSON models and endpoints) read once per run: moto gives every
+    test a fresh boto3 session, and each session listing and parsing them again was most of a test's time (and of
+    every mutant's run)."""
+    parsed: dict[str, Any] = {}
+    listed: dict[tuple[tuple[str, ...], str], list[str]] = {}
+    parse = botocore.loaders.JSONFileLoader.load_file
+    list_services = botocore.loaders.Loader.list_available_services
+
+    # One botocore session already shares what it read among all its clients; these share it among sessions.
+    def load_file(loader: botocore.loaders.JSONFileLoader, file_path: str) -> Any:
+        if file_path not in parsed:
+            parsed[file_path] = parse(loader, file_path)
+        return parsed[file_path]
+
+    def list_available_services(loader: botocore.loaders.Loader, type_name: str) -> list[str]:
+        where = (tuple(loader.search_paths), type_name)
+        if where not in listed:
+            listed[where] = list_services(loader, type_name)
+        return listed[where]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(botocore.loaders.JSONFileLoader, "load_file", load_file)
+        patch.setattr(botocore.loaders.Loader, "list_available_services", list_available_services)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -88,21 +119,7 @@ def fresh_container() -> Iterator[None]:
 
 
 @pytest.fixture
-def deadline_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """The clock every Deadline reads, standing still until the test moves it."""
-    clock = FakeClock()
-    monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=clock))
-    return clock
-
-
-@pytest.fixture(scope="session")
-def warm_boto3_session() -> boto3.session.Session:
-    """One boto3 session for every test on moto, so the service models it has loaded are loaded once."""
-    return boto3.session.Session()
-
-
-@pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, warm_boto3_session: boto3.session.Session) -> Iterator[None]:
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """moto in-process for every AWS call, with fake credentials and no endpoint override."""
     for name, value in {
         "AWS_ACCESS_KEY_ID": "testing",
@@ -115,9 +132,6 @@ def aws(monkeypatch: pytest.MonkeyPatch, warm_boto3_session: boto3.session.Sessi
     for name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
         monkeypatch.delenv(name, raising=False)
     with mock_aws():
-        # moto leaves boto3 without a default session, so each test's first client would load the service models
-        # anew (half a second a test); stopping the mock puts back the session there was before.
-        boto3.DEFAULT_SESSION = warm_boto3_session
         yield
 
 
@@ -259,3 +273,34 @@ def hasura_timeouts(action_services: ActionServices) -> list[float | None]:
 
     action_services.hasura = SimpleNamespace(execute=recording_execute)  # type: ignore[assignment]
     return timeouts
+
+
+@pytest.fixture
+def deadline_clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
+    """The clock every Deadline reads, standing still until the test moves it: a budget is then exactly what the
+    test gave, however slow the machine, while sockets still time out in real time."""
+    clock = FakeClock()
+    monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=clock))
+    return clock
+
+
+NoAnswer = Callable[[str], Exception]
+
+
+@pytest.fixture
+def unanswered_calls(monkeypatch: pytest.MonkeyPatch) -> Callable[..., list[str]]:
+    """A function making every attempt of a boto3 client's calls fail as botocore reports a service that gives no
+    answer (refused, by default), and returning the URLs attempted; botocore's backoff between attempts is skipped."""
+    monkeypatch.setattr(botocore.endpoint, "time", SimpleNamespace(sleep=lambda seconds: None))
+
+    def unanswered(client: Any, fault: NoAnswer = lambda url: EndpointConnectionError(endpoint_url=url)) -> list[str]:
+        attempts: list[str] = []
+
+        def no_answer(request: Any, **_: Any) -> None:
+            attempts.append(request.url)
+            raise fault(request.url)
+
+        client.meta.events.register(f"before-send.{client.meta.service_model.service_id.hyphenize()}", no_answer)
+        return attempts
+
+    return unanswered

@@ -127,6 +127,7 @@ def test_refused_token_writes_nothing(action_services, hasura_accepts_creates, s
 def test_token_without_email_cannot_create(action_services, hasura_accepts_creates, signing_key):
     status, error = _create(signed_token(signing_key, id_claims(email=None)))
     assert (status, error["extensions"]["code"]) == (401, "invalid-jwt")
+    assert error["message"] == "token has no email claim, which createPhenom needs to record the user"
     assert hasura_accepts_creates.calls == []
 
 

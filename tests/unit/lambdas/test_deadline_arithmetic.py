@@ -18,6 +18,7 @@ from lambdas.action_handler.time_budget import (
     SLOWEST_CALL_SECONDS,
     request_deadline,
 )
+from lambdas.registry import ACTION_HANDLER
 from lambdas.shared.aws import ClientSettings, aws_client
 from phenom_infra.hcl import REPO_ROOT
 from phenom_infra.instances import stack
@@ -75,7 +76,8 @@ def test_budget_and_reserve_fit_in_the_lambda_timeout_and_hasuras() -> None:
 
 def test_a_fresh_invocation_gets_the_whole_budget() -> None:
     # The cap, not the function's timeout, bounds a request that starts with the whole timeout left.
-    deadline = request_deadline(lambda_context(seconds_left=_action_handler_timeout_seconds()))
+    # The registry's timeout, which tests/contract/infra ties to Terraform's, read without parsing the Terraform.
+    deadline = request_deadline(lambda_context(seconds_left=ACTION_HANDLER.timeout_seconds))
     assert ACTION_BUDGET_SECONDS - 1 < deadline.remaining() <= ACTION_BUDGET_SECONDS
 
 

@@ -10,6 +10,7 @@ import pytest
 from lambdas.action_handler import storage
 from lambdas.action_handler.auth import Caller
 from lambdas.action_handler.delete_phenom import delete_phenom
+from lambdas.action_handler.time_budget import RELEASE_SECONDS
 from lambdas.shared.deadline import Deadline, DeadlineExceeded
 from tests.kit.events import action_body, function_url_event, handler_reply
 from tests.kit.fake_hasura import graphql_error
@@ -70,6 +71,7 @@ def test_a_version_s3_refuses_keeps_the_row_and_a_retry_finishes(
     assert (
         f"MediaDeletionError: S3 kept 1 object versions under {prefix} (first: AccessDenied Access Denied" in exception
     )
+    assert exception.endswith("); check the handler's s3:DeleteObjectVersion permission")
     # AND once the hold is lifted, the same delete removes the last object and then the row
     locked_bucket.put_object_legal_hold(Bucket=MEDIA_BUCKET, Key=keys[1], LegalHold={"Status": "OFF"})
     status, output = _delete(id_token.token, owned_phenom)
@@ -135,3 +137,16 @@ def test_a_claim_that_cannot_be_released_is_left_to_its_lease(
     warning = json.loads(log_lines[-1])
     assert warning["message"] == "deletion claim not released; it expires with its lease"
     assert warning["phenom_id"] == owned_phenom
+    assert warning["error"] == "unexpected: database query error"
+
+
+def test_the_release_of_a_failed_deletes_claim_waits_at_most_its_own_reserve(
+    action_services, fake_hasura, s3, owned_phenom, id_token, hasura_timeouts
+):
+    # GIVEN a delete whose deadline is spent before S3 is listed, so only the claim and its release reach Hasura
+    caller = Caller(sub=id_token.sub, email=id_token.email)
+    with pytest.raises(DeadlineExceeded):
+        delete_phenom(caller, {"phenomId": owned_phenom}, action_services, _DeadlineAfterCalls(1))
+    # THEN the release, made after the deadline, waited at most RELEASE_SECONDS (kept free for it), not the client's
+    # own longer default
+    assert hasura_timeouts[1:] == [RELEASE_SECONDS]

@@ -111,3 +111,17 @@ def test_a_claim_older_than_the_lease_is_taken_over_and_the_delete_finishes(
     assert (status, output) == (200, {"phenomId": owned_phenom, "deletedObjects": 1})
     assert owned_row["deleted"] is True
     assert s3.list_objects_v2(Bucket=MEDIA_BUCKET, Prefix=f"media/{owned_phenom}/")["KeyCount"] == 0
+
+
+def test_a_delete_whose_claim_another_delete_took_over_meanwhile_is_not_found(
+    action_services, fake_hasura, owned_phenom, id_token
+):
+    # GIVEN the row's claim outlived its lease while the objects were deleted, and another delete took it over, so
+    # the row is no longer this delete's to remove
+    fake_hasura.answer("DeletePhenom", lambda variables: (200, {"data": {"delete_phenoms": {"affected_rows": 0}}}))
+    # WHEN this delete finishes  THEN it answers not-found, as a delete that found the row claimed does
+    status, error = _delete(id_token.token, owned_phenom)
+    assert (status, error) == (
+        404,
+        {"message": f"phenom {owned_phenom} not found", "extensions": {"code": "not-found"}},
+    )

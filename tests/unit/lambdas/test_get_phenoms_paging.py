@@ -4,6 +4,7 @@ filters and orders the rows as the GetPhenoms document asks)."""
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -121,5 +122,12 @@ def test_paging_with_new_rows_arriving_skips_and_repeats_nothing(action_services
 def test_a_cursor_getphenoms_did_not_make_is_refused_before_any_query(action_services, fake_hasura, id_token, before):
     status, error = handler_reply(function_url_event(action_body("getPhenoms", {"before": before}), id_token.token))
     assert (status, error["extensions"]["code"]) == (400, "validation-failed")
-    assert "before" in error["message"]
+    assert error["message"] == "before must be the cursor of a row returned by getPhenoms"
     assert fake_hasura.calls == []
+
+
+def test_a_cursor_is_the_base64url_of_the_compact_json_pair():
+    # Clients carry the cursor in URLs and requests: no padding of spaces, and only URL-safe characters.
+    row_id = "0b8e3f5e-6c1a-4f8e-9d1e-2a7c5b9e0f11"
+    cursor = page_cursor.encode(page_cursor.PagePosition("2026-01-01T00:00:00+00:00", row_id))
+    assert base64.urlsafe_b64decode(cursor) == f'["2026-01-01T00:00:00+00:00","{row_id}"]'.encode()

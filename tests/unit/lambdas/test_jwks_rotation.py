@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import types
 
+import jwt.api_jwk
+import jwt.jwk_set_cache
 import jwt.jwks_client
 import pytest
 
@@ -26,9 +28,10 @@ JUST_OVER = ROTATION_WINDOW_SECONDS + 0.5
 
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """The clock PyJWKClient times its refetch cooldown with, under the test's control."""
+    """The clock PyJWKClient times its refetch cooldown and its JWKS cache with, under the test's control."""
     fake = FakeClock()
-    monkeypatch.setattr(jwt.jwks_client, "time", types.SimpleNamespace(monotonic=fake))
+    for module in (jwt.jwks_client, jwt.jwk_set_cache, jwt.api_jwk):
+        monkeypatch.setattr(module, "time", types.SimpleNamespace(monotonic=fake))
     return fake
 
 
@@ -64,3 +67,18 @@ def test_rotated_key_waits_out_the_production_cooldown_then_is_accepted(
     with pytest.raises(InvalidJwt):
         verifier.caller_from_token(signed_token(stranger_key, id_claims(), headers={"kid": "forged-late"}))
     assert jwks_fetches() == 3
+
+
+def test_the_jwks_is_kept_for_an_hour_then_fetched_again(action_config, signing_key, jwks_fetches, clock):
+    # GIVEN the handler's verifier has fetched the JWKS for a valid token
+    verifier = ActionServices(action_config).verifier
+    verifier.caller_from_token(signed_token(signing_key, id_claims()))
+    started = clock.now
+    # WHEN valid tokens keep arriving for just under an hour  THEN the cached JWKS verifies them
+    clock.now = started + 3600 - 1
+    verifier.caller_from_token(signed_token(signing_key, id_claims()))
+    assert jwks_fetches() == 1
+    # AND the first one after the hour fetches it again, so a key Cognito withdrew stops verifying
+    clock.now = started + 3600 + 1
+    verifier.caller_from_token(signed_token(signing_key, id_claims()))
+    assert jwks_fetches() == 2

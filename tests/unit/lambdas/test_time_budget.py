@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from lambdas.action_handler import handler as action_handler
@@ -31,14 +33,31 @@ def test_budget_is_capped_and_keeps_the_slowest_call_free_before_the_function_ti
         request_deadline(lambda_context(seconds_left=SLOWEST_CALL_SECONDS)).remaining()
 
 
-def test_create_without_time_left_is_a_400_timeout_and_writes_nothing(action_services, fake_hasura, s3, id_token):
+@pytest.mark.parametrize(
+    ("seconds_left", "budget"), [(30.0, ACTION_BUDGET_SECONDS), (15.0, 15.0 - SLOWEST_CALL_SECONDS)]
+)
+def test_the_budget_is_exactly_the_cap_or_the_time_left_less_the_reserve(deadline_clock, seconds_left, budget):
+    # The deadline's clock stands still, so what is left is the whole budget, to the millisecond Lambda reports.
+    assert request_deadline(lambda_context(seconds_left=seconds_left)).remaining() == budget
+
+
+def test_create_without_time_left_is_a_400_timeout_and_writes_nothing(
+    action_services, fake_hasura, s3, id_token, log_lines
+):
     # GIVEN a function invoked with less time left than one AWS call may take
     event = function_url_event(action_body("createPhenom", CREATE_INPUT), id_token.token)
     # WHEN createPhenom runs
-    status, error = reply_of(action_handler.handler(event, lambda_context(seconds_left=SLOWEST_CALL_SECONDS / 2)))
+    context = lambda_context("unit-out-of-time", seconds_left=SLOWEST_CALL_SECONDS / 2)
+    status, error = reply_of(action_handler.handler(event, context))
     # THEN Hasura gets an action error it shows as is, and neither Hasura nor S3 was written to
     assert (status, error["extensions"]["code"]) == (400, "timeout")
-    assert "request id" in error["message"]
+    assert error["message"] == "action handler ran out of time (request id unit-out-of-time); try again"
+    logged = json.loads(log_lines[-1])
+    assert (logged["level"], logged["message"], logged["request_id"]) == (
+        "WARNING",
+        "action ran out of time",
+        "unit-out-of-time",
+    )
     assert fake_hasura.operations() == []
     assert s3.list_objects_v2(Bucket=MEDIA_BUCKET).get("KeyCount") == 0
 

@@ -102,3 +102,27 @@ def test_a_lone_surrogate_in_a_filename_is_refused(name):
 def test_a_filename_of_only_invisible_characters_is_refused():
     with pytest.raises(ValidationFailed, match=r"input.filenames\[0\] must be a string"):
         new_phenom({"input": {"lat": 0, "lng": 0, "filenames": ["\u202e\u200b"], "media_type": "image"}})
+
+
+@pytest.mark.parametrize(
+    ("refused", "message"),
+    [
+        (lambda: new_phenom({"input": None}), "input must be an object with lat, lng, filenames and media_type"),
+        (lambda: new_phenom(_create_input(lat=91)), "input.lat must be a finite number from -90 to 90"),
+        (lambda: new_phenom(_create_input(lng=-181)), "input.lng must be a finite number from -180 to 180"),
+        (lambda: new_phenom(_create_input(filenames=[])), "input.filenames must be a list of 1 to 10 names"),
+        (
+            lambda: new_phenom(_create_input(filenames=["a.jpg", " "])),
+            "input.filenames[1] must be a string of at most 1024 characters with a visible one",
+        ),
+        (lambda: new_phenom(_create_input(media_type="pdf")), "input.media_type must be one of image, video, audio"),
+        (lambda: phenoms_limit({"limit": 0}), "limit must be an integer from 1 to 100"),
+        (lambda: phenom_id({"phenomId": "x"}), "phenomId must be a uuid"),
+    ],
+    ids=["input", "lat", "lng", "filenames", "filename", "media_type", "limit", "phenomId"],
+)
+def test_each_refusal_tells_the_client_what_the_field_must_be(refused, message):
+    # Hasura shows the message to the GraphQL client as it is: it is what the app's user reads.
+    with pytest.raises(ValidationFailed) as refusal:
+        refused()
+    assert refusal.value.message == message
