@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lambdas.action_handler.filenames import MEDIA_PREFIX
@@ -149,10 +150,12 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
 
 
 def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
-    """Sign up and confirm the users (the post-confirmation trigger runs); store the first one's credentials."""
-    users = tuple(
-        confirmed_user(cognito, pool.user_pool_id, pool.client_id, email, profile) for email, profile in USER_PROFILES
-    )
+    """Sign up and confirm the users side by side (the post-confirmation trigger runs); store the first one's
+    credentials."""
+    with ThreadPoolExecutor(max_workers=len(USER_PROFILES), thread_name_prefix="phenom-stack-users") as creating:
+        users = tuple(
+            creating.map(lambda user: confirmed_user(cognito, pool.user_pool_id, pool.client_id, *user), USER_PROFILES)
+        )
     smoke_user = users[0]
     secretsmanager.create_secret(
         Name=names.SMOKE_SECRET_ID,
