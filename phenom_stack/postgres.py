@@ -153,22 +153,20 @@ def _claim_spare(template: Path, data_dir: Path) -> bool:
 
 class _SpareMaker:
     """Makes a copy of the template for the next start to take at once, once this start's server is up, at the
-    lowest CPU priority: it is for the next start and must not slow this one, nor its stop (abandon())."""
+    lowest CPU priority: it is for the next start and must not slow this one."""
 
     def __init__(self, template: Path, run_as: str | None) -> None:
         self._template = template
         self._run_as = run_as
         self._copy: subprocess.Popen | None = None
-        self._abandoned = threading.Event()
         self._thread = threading.Thread(target=self._make, name="postgres-spare")
         self._thread.start()
 
-    def abandon(self) -> None:
-        """Stop an unfinished copy (the next start then copies the template itself) and wait for the maker."""
-        self._abandoned.set()
-        if self._copy is not None:
-            with contextlib.suppress(ProcessLookupError):
-                self._copy.kill()
+    def finish(self) -> None:
+        """Wait for the copy, at normal priority where this user may raise it: the next start is to find it."""
+        if self._copy is not None and self._copy.poll() is None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self._copy.pid, 0)
         self._thread.join()
 
     def _make(self) -> None:
@@ -188,9 +186,7 @@ class _SpareMaker:
                 user=self._run_as,
                 preexec_fn=die_with_parent(signal.SIGKILL),
             )
-            if self._abandoned.is_set():
-                self._copy.kill()
-            if self._copy.wait() == 0 and not self._abandoned.is_set():
+            if self._copy.wait() == 0:
                 staging.rename(staging.with_name(f"{prefix}{uuid.uuid4().hex[:8]}"))
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -284,7 +280,7 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
         if self._spare_maker is not None:
-            self._spare_maker.abandon()
+            self._spare_maker.finish()
             self._spare_maker = None
         if self._process is not None:
             self._process.terminate()
