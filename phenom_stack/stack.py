@@ -2,12 +2,15 @@
 
 Every listener's port is chosen first, so each part knows the others' URLs before any of them starts (in a docker
 stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
-by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
-hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
-action handler's host (its variables name the pool and client) and the engine (it needs the JWKS, the Function URL and
+by side in the background: moto, in a process of its own with the Cognito triggers wired to the Lambda hosts' Invoke
+APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the trigger
+Lambdas' hosts; and Postgres. Only then does this process load boto3 and the project's metadata, while they start.
+Once moto answers the bucket is made in the background and the pool and client in the foreground; then the action
+handler's host (its variables name the pool and client) and the engine (it needs the JWKS, the Function URL and
 Postgres's URL, planned with its port) start in the background; the app secret is written meanwhile. Once Postgres
 and the engine are up come the engine's database source, migrations and metadata through the engine's APIs; then the
-users, whose confirmation runs the sync Lambda against the engine.
+users, side by side, whose confirmation runs the sync Lambda against the engine. On stop every part's process is
+sent SIGTERM at once, and then each is waited for in turn.
 """
 
 from __future__ import annotations
@@ -255,9 +258,9 @@ def _start_engine(
     database: Future[str],
     processes: ExitStack,
 ) -> RunningEngine:
-    """Start the engine as soon as it can start, and have processes stop it: the double at once (it connects to the
-    database only when it is fed, and its interpreter's start then overlaps Postgres's), graphql-engine once Postgres
-    accepts queries (it connects to its metadata database as it starts)."""
+    """Start the engine as soon as it can start, and have processes stop it: the double (launched, unless None) at
+    once, as it connects to the database only when it is fed; graphql-engine once Postgres accepts queries (it
+    connects to its metadata database as it starts)."""
     if kind == "docker":
         database.result()
     engine = start_engine(kind, config, port, log_dir, access, launched)
