@@ -3,14 +3,14 @@
 Every listener's port is chosen first, so each part knows the others' URLs before any of them starts (in a docker
 stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
 by side in the background: moto, in a process of its own with the Cognito triggers wired to the Lambda hosts' Invoke
-APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the trigger
-Lambdas' hosts; and Postgres. Only then does this process load boto3 and the project's metadata, while they start.
-Once moto answers the bucket is made in the background and the pool and client in the foreground; then the action
-handler's host (its variables name the pool and client) and the engine (it needs the JWKS, the Function URL and
-Postgres's URL, planned with its port) start in the background; the app secret is written meanwhile. Once Postgres
-and the engine are up come the engine's database source, migrations and metadata through the engine's APIs; then the
-users, side by side, whose confirmation runs the sync Lambda against the engine. On stop every part's process is
-sent SIGTERM at once, and then each is waited for in turn.
+APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the host of
+the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3 and the
+project's metadata, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
+background, and the pool and client in the foreground; then the action handler's host (its variables name the pool
+and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start in
+the background; the app secret is written meanwhile. Once Postgres and the engine are up come the engine's database
+source, migrations and metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda
+against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for in turn.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres
 from phenom_stack.supervisor import PartLost, Supervisor
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
+# The one Cognito trigger the start fires: confirming the users runs it.
+START_TRIGGER = "PostConfirmation"
 
 T = TypeVar("T")
 
@@ -86,7 +88,7 @@ def run_local_stack(
         remove_leftovers()
         workdir = make_workdir()
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=6, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=7, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
         # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
@@ -109,16 +111,19 @@ def run_local_stack(
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
             "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
         }
-        trigger_hosts = _in_background(
+        # Only moto calls the trigger Lambdas, on loopback. The start itself fires PostConfirmation only (confirming
+        # the users): the other trigger hosts start once moto answers, so that they do not slow moto's own start.
+        trigger_hosts = [host for host in hosted.values() if host.function is not ACTION_HANDLER]
+        fired_by_start = [host for host in trigger_hosts if START_TRIGGER in host.function.cognito_triggers]
+        confirmation_hosts = _in_background(
             background,
             cleanup,
             clock,
             "trigger_hosts",
             start_lambda_hosts,
-            [host for host in hosted.values() if host.function is not ACTION_HANDLER],
+            fired_by_start,
             deployment,
             aws_endpoint_url,
-            # Only moto calls the trigger Lambdas, on loopback.
             (),
         )
         postgres = ContainerPostgres(access, postgres_port) if access else EmbeddedPostgres(port=postgres_port)
@@ -135,6 +140,17 @@ def run_local_stack(
         cognito, s3, secretsmanager = moto_clients(aws_endpoint_url, "cognito-idp", "s3", "secretsmanager")
         metadata = metadata_json(HASURA_PROJECT_DIR)
         moto.result()
+        sign_in_hosts = _in_background(
+            background,
+            cleanup,
+            clock,
+            "sign_in_trigger_hosts",
+            start_lambda_hosts,
+            [host for host in trigger_hosts if host not in fired_by_start],
+            deployment,
+            aws_endpoint_url,
+            (),
+        )
         media_bucket = background.submit(clock.time, "s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
         cleanup.callback(_settle, media_bucket)
         pool = clock.time("cognito", create_cognito, cognito, triggers)
@@ -185,9 +201,10 @@ def run_local_stack(
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
         clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
 
-        trigger_hosts.result()
+        confirmation_hosts.result()
         users = clock.time("users", create_users, cognito, secretsmanager, pool)
         action_host.result()
+        sign_in_hosts.result()
         media_bucket.result()
 
         supervisor = Supervisor(on_part_lost or _interrupt_main)
@@ -196,7 +213,8 @@ def run_local_stack(
             if process is not None:
                 supervisor.watch(name, process)
         for started, environment, listen in (
-            (trigger_hosts.result(), deployment, ()),
+            (confirmation_hosts.result(), deployment, ()),
+            (sign_in_hosts.result(), deployment, ()),
             (action_host.result(), action_environment, also_listen),
         ):
             for host, process in started.items():
