@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lambdas.action_handler.filenames import MEDIA_PREFIX
@@ -149,10 +150,17 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
 
 
 def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
-    """Sign up and confirm the users (the post-confirmation trigger runs); store the first one's credentials."""
-    users = tuple(
-        confirmed_user(cognito, pool.user_pool_id, pool.client_id, email, profile) for email, profile in USER_PROFILES
-    )
+    """Sign up the users side by side, then confirm them one by one (the post-confirmation trigger runs); store the
+    first one's credentials. The first confirmation is the sync Lambda's cold start: a second one at the same time
+    would wait for it within its own time budget, and a sync that runs out of it is only logged."""
+    with ThreadPoolExecutor(max_workers=len(USER_PROFILES), thread_name_prefix="phenom-stack-users") as signing_up:
+        users = tuple(
+            signing_up.map(
+                lambda user: signed_up_user(cognito, pool.user_pool_id, pool.client_id, *user), USER_PROFILES
+            )
+        )
+    for user in users:
+        cognito.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username=user.username)
     smoke_user = users[0]
     secretsmanager.create_secret(
         Name=names.SMOKE_SECRET_ID,
@@ -170,6 +178,15 @@ def confirmed_user(
     cognito, user_pool_id: str, client_id: str, email: str, profile: Mapping[str, str] | None = None
 ) -> StackUser:
     """A user signed up with a fresh random password and confirmed (so the post-confirmation trigger has run)."""
+    user = signed_up_user(cognito, user_pool_id, client_id, email, profile)
+    cognito.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=email)
+    return user
+
+
+def signed_up_user(
+    cognito, user_pool_id: str, client_id: str, email: str, profile: Mapping[str, str] | None = None
+) -> StackUser:
+    """A user signed up with a fresh random password and its email verified, not confirmed yet."""
     password = new_password()
     signed_up = cognito.sign_up(
         ClientId=client_id,
@@ -182,5 +199,4 @@ def confirmed_user(
     cognito.admin_update_user_attributes(
         UserPoolId=user_pool_id, Username=email, UserAttributes=[{"Name": "email_verified", "Value": "true"}]
     )
-    cognito.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=email)
     return StackUser(username=email, password=password, sub=signed_up["UserSub"])

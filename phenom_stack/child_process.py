@@ -53,15 +53,22 @@ S = TypeVar("S", bound=Server)
 
 
 def start_child(
-    module: str, arguments: list[str], environment: Mapping[str, str], log_path: Path, cleanup: ExitStack
+    module: str,
+    arguments: list[str],
+    environment: Mapping[str, str],
+    log_path: Path,
+    cleanup: ExitStack,
+    *,
+    stdin: bool = False,
 ) -> subprocess.Popen:
-    """Run `python -m module arguments` in its own process group, stderr to log_path; cleanup stops the group."""
+    """Run `python -m module arguments` in its own process group, stderr to log_path; cleanup stops the group.
+    stdin: give the child a pipe to read from (process.stdin) rather than nothing."""
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", module, *arguments],
             cwd=REPO_ROOT,
             env=dict(environment),
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=log,
             start_new_session=True,

@@ -7,10 +7,13 @@ are fed the same way afterwards (migrations through /v2/query, metadata through 
 
 from __future__ import annotations
 
+import functools
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
+
+from phenom_stack.double_process import DoubleProcess
 
 if TYPE_CHECKING:
     from phenom_stack.docker_host import HostAccess
@@ -50,23 +53,40 @@ class _StartedEngine:
         self._server.stop()
 
 
+def launch_engine(kind: str, port: int, log_dir: Path) -> DoubleProcess | None:
+    """What of the engine's start on 127.0.0.1:port needs no configuration, begun now: the double's process, which
+    loads its modules (most of its start) and then waits for its environment (start_engine(..., launched) gives it);
+    None for the container, which starts only with its configuration."""
+    if kind == "docker":
+        return None
+    double = DoubleProcess(port, None, log_dir)
+    double.launch()
+    return double
+
+
 def start_engine(
-    kind: str, config: EngineConfig, port: int, log_dir: Path, access: HostAccess | None = None
+    kind: str,
+    config: EngineConfig,
+    port: int,
+    log_dir: Path,
+    access: HostAccess | None = None,
+    launched: DoubleProcess | None = None,
 ) -> RunningEngine:
-    """Start the engine of the given stack kind on 127.0.0.1:port and return it once it answers. The double logs to
-    log_dir; the container reaches the host as access says (asked of the engine when not given)."""
+    """Start the engine of the given stack kind on 127.0.0.1:port (or the double launch_engine launched) and return
+    it once it answers. The double logs to log_dir; the container reaches the host as access says (asked of the
+    engine when not given)."""
     server: StartableEngine
     if kind == "docker":
         from phenom_stack.docker_host import host_access
         from phenom_stack.hasura_container import HasuraContainer
 
         server = HasuraContainer(port, config, access or host_access())
+        start = server.start
     else:
-        from phenom_stack.double_process import DoubleProcess
-
-        server = DoubleProcess(port, config.environment(), log_dir)
+        server = launched or DoubleProcess(port, None, log_dir)
+        start = functools.partial(server.start, config.environment())
     try:
-        return _StartedEngine(server.start(), server)
+        return _StartedEngine(start(), server)
     except BaseException:
         # A half-started engine (container created, never healthy) is still there to remove.
         server.stop()

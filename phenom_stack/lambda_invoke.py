@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
-import requests
-
 INVOKE_PATH = "/2015-03-31/functions/{name}/invocations"
 
 
@@ -26,6 +24,9 @@ def invoke_url(host_url: str, function_name: str) -> str:
 
 def invoke(url: str, function_name: str, event: dict, timeout: float) -> object:
     """POST the event to the Invoke API URL and return the function's result; raise FunctionError if it raised."""
+    # Imported here: the stack and the Lambda hosts use only the URLs above, and start sooner without requests.
+    import requests
+
     response = requests.post(url, data=json.dumps(event), headers={"content-type": "application/json"}, timeout=timeout)
     response.raise_for_status()
     payload = response.json()

@@ -14,9 +14,15 @@ CLIENT_CONFIG = Config(s3={"addressing_style": "path"}, retries={"max_attempts":
 
 def moto_client(service: str, endpoint_url: str):
     """A boto3 client for service on the moto server at endpoint_url, with dummy credentials."""
+    return moto_clients(endpoint_url, service)[0]
+
+
+def moto_clients(endpoint_url: str, *services: str) -> tuple:
+    """A boto3 client for each service on the moto server at endpoint_url, with dummy credentials, from one session:
+    the session loads what the clients share (endpoints, partitions) once."""
     session = boto3.session.Session(
         aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         region_name=names.REGION,
     )
-    return session.client(service, endpoint_url=endpoint_url, config=CLIENT_CONFIG)
+    return tuple(session.client(service, endpoint_url=endpoint_url, config=CLIENT_CONFIG) for service in services)

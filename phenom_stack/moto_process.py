@@ -6,7 +6,8 @@
 moto keeps its state in process-wide backends. Here they belong to this process alone: a test's `mock_aws`, which
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
 compete with the tests for one interpreter lock. Presigned S3 URLs are checked as S3 checks them
-(phenom_stack.s3_presign) before moto sees them. The triggers are wired (phenom_stack.cognito_triggers) before the
+(phenom_stack.s3_presign) before moto sees them. Every pool signs with moto's one key, imported once
+(phenom_stack.moto_signing_key). The triggers are wired (phenom_stack.cognito_triggers) before the
 server takes its first request, and with --terraform-gaps so are the workarounds of phenom_infra.moto_gaps (the
 infra fixture's Terraform applies). It serves on 127.0.0.1:N (and on N of each --also-listen address, where a
 container reaches the host: phenom_stack.docker_host), prints `READY <port>` on stdout once it answers, and exits
@@ -36,6 +37,7 @@ from phenom_stack.child_process import (
 )
 from phenom_stack.cognito_triggers import cognito_triggers
 from phenom_stack.moto_server import DUMMY_CREDENTIALS
+from phenom_stack.moto_signing_key import shared_signing_key
 from phenom_stack.s3_notifications import s3_notifications
 from phenom_stack.s3_presign import PresignCheck
 
@@ -89,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with ExitStack() as wrappers:
+        wrappers.enter_context(shared_signing_key())
         wrappers.enter_context(cognito_triggers(dict(args.trigger)))
         wrappers.enter_context(s3_notifications(dict(args.trigger)))
         if args.terraform_gaps:

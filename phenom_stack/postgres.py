@@ -151,25 +151,54 @@ def _claim_spare(template: Path, data_dir: Path) -> bool:
     return False
 
 
-def _make_spare(template: Path, run_as: str | None) -> None:
-    """A copy of the template for the next start to take at once, made after this one's server is up."""
-    if any(Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*")):
-        return
-    staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-spare-build-"))
-    # OSError (a full disk, say): no spare, and the next start copies the template itself.
-    with contextlib.suppress(OSError):
-        _copy_data_dir(template, staging / "data", run_as)
-        staging.rename(staging.with_name(f"{_spare_prefix(template)}{uuid.uuid4().hex[:8]}"))
-    shutil.rmtree(staging, ignore_errors=True)
+class _SpareMaker:
+    """Makes a copy of the template for the next start to take at once, once this start's server is up, at the
+    lowest CPU priority: it is for the next start and must not slow this one."""
+
+    def __init__(self, template: Path, run_as: str | None) -> None:
+        self._template = template
+        self._run_as = run_as
+        self._copy: subprocess.Popen | None = None
+        self._thread = threading.Thread(target=self._make, name="postgres-spare")
+        self._thread.start()
+
+    def finish(self) -> None:
+        """Wait for the copy, at normal priority where this user may raise it: the next start is to find it."""
+        if self._copy is not None and self._copy.poll() is None:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self._copy.pid, 0)
+        self._thread.join()
+
+    def _make(self) -> None:
+        prefix = _spare_prefix(self._template)
+        if any(Path(tempfile.gettempdir()).glob(f"{prefix}*")):
+            return
+        staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-spare-build-"))
+        # A failed copy (a full disk, say): no spare, and the next start copies the template itself.
+        with contextlib.suppress(OSError):
+            if self._run_as:
+                shutil.chown(staging, user=self._run_as)
+            self._copy = subprocess.Popen(
+                ["nice", "-n", "19", *_copy_command(self._template, staging / "data")],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                user=self._run_as,
+                preexec_fn=die_with_parent(signal.SIGKILL),
+            )
+            if self._copy.wait() == 0:
+                staging.rename(staging.with_name(f"{prefix}{uuid.uuid4().hex[:8]}"))
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _copy_data_dir(template: Path, data_dir: Path, run_as: str | None) -> None:
-    shutil.copytree(template, data_dir, symlinks=True)
-    if run_as:
-        shutil.chown(data_dir, user=run_as)
-        for folder, folders, files in os.walk(data_dir):
-            for name in folders + files:
-                shutil.chown(Path(folder) / name, user=run_as)
+    _run(_copy_command(template, data_dir), run_as)
+
+
+def _copy_command(template: Path, data_dir: Path) -> list[str]:
+    # cp in a process of its own, as the server's user: its files are that user's without a chown per file, and the
+    # copy never holds this process's interpreter lock, which the stack's threads need meanwhile.
+    return ["cp", "-a", str(template), str(data_dir)]
 
 
 class EmbeddedPostgres:
@@ -182,7 +211,7 @@ class EmbeddedPostgres:
         self._planned_port = port
         self._workdir: Path | None = None
         self._process: subprocess.Popen | None = None
-        self._spare_maker: threading.Thread | None = None
+        self._spare_maker: _SpareMaker | None = None
         self.port: int | None = None
 
     @property
@@ -240,8 +269,7 @@ class EmbeddedPostgres:
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
         # Copying the template is most of a start: the next start finds the copy made now, off its critical path.
-        self._spare_maker = threading.Thread(target=_make_spare, args=(template, run_as), name="postgres-spare")
-        self._spare_maker.start()
+        self._spare_maker = _SpareMaker(template, run_as)
         return self.url
 
     @property
@@ -252,7 +280,7 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
         if self._spare_maker is not None:
-            self._spare_maker.join()
+            self._spare_maker.finish()
             self._spare_maker = None
         if self._process is not None:
             self._process.terminate()

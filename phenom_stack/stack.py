@@ -2,12 +2,15 @@
 
 Every listener's port is chosen first, so each part knows the others' URLs before any of them starts (in a docker
 stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
-by side in the background: Postgres; moto, in a process of its own with the Cognito triggers wired to the Lambda
-hosts' Invoke APIs; and the trigger Lambdas' hosts. Once moto answers it gets the pool, client and bucket, and the
-action handler's host (its variables name the pool and client) and the engine (it needs the JWKS, the Function URL and
-Postgres's URL, planned with its port) start in the background; the app secret is written meanwhile. Once Postgres
-and the engine are up come the engine's database source, migrations and metadata through the engine's APIs; then the
-users, whose confirmation runs the sync Lambda against the engine.
+by side in the background: moto, in a process of its own with the Cognito triggers wired to the Lambda hosts' Invoke
+APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the host of
+the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3 and the
+project's metadata, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
+background, and the pool and client in the foreground; then the action handler's host (its variables name the pool
+and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start in
+the background; the app secret is written meanwhile. Once Postgres and the engine are up come the engine's database
+source, migrations and metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda
+against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for in turn.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import contextlib
 import functools
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -33,19 +37,20 @@ from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, creat
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
 from phenom_stack.docker_host import HostAccess, host_access
+from phenom_stack.double_process import DoubleProcess
 from phenom_stack.engine_config import EngineConfig, jwt_secret_config
-from phenom_stack.hasura_engine import RunningEngine, start_engine
-from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
+from phenom_stack.hasura_engine import RunningEngine, launch_engine, start_engine
 from phenom_stack.lambda_processes import HostedFunction, plan_lambda_hosts, start_lambda_hosts
 from phenom_stack.leftovers import make_workdir, remove_leftovers
 from phenom_stack.local_stack import LocalStack
-from phenom_stack.moto_clients import moto_client
 from phenom_stack.moto_server import DUMMY_CREDENTIALS, moto_url, start_moto_server
 from phenom_stack.ports import free_port
 from phenom_stack.postgres import ContainerPostgres, EmbeddedPostgres
 from phenom_stack.supervisor import PartLost, Supervisor
 
 HASURA_PROJECT_DIR = REPO_ROOT / "hasura"
+# The one Cognito trigger the start fires: confirming the users runs it.
+START_TRIGGER = "PostConfirmation"
 
 T = TypeVar("T")
 
@@ -83,19 +88,13 @@ def run_local_stack(
         remove_leftovers()
         workdir = make_workdir()
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=5, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=7, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
         # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
         access = host_access() if kind == "docker" else None
         also_listen = access.also_listen if access else ()
         engine_port, moto_port, postgres_port = free_port(), free_port(), free_port()
-        postgres = ContainerPostgres(access, postgres_port) if access else EmbeddedPostgres(port=postgres_port)
-        cleanup.callback(postgres.stop)
-        database = background.submit(clock.time, "postgres", postgres.start)
-        cleanup.callback(_settle, database)
-        database_url = postgres.url_at(postgres_port)
-
         aws_endpoint_url = moto_url(moto_port)
         hosted = plan_lambda_hosts(LAMBDAS, workdir)
         # Any deployed function may be named in a pool's LambdaConfig, as in AWS.
@@ -105,33 +104,59 @@ def run_local_stack(
         moto = _in_background(
             background, cleanup, clock, "moto", start_moto_server, moto_port, wiring, also_listen, workdir
         )
+        launched_engine = launch_engine(kind, engine_port, workdir)
+        if launched_engine is not None:
+            cleanup.callback(launched_engine.stop)
         deployment = {
             "APP_SECRETS_ID": names.APP_SECRETS_ID,
             "HASURA_GRAPHQL_URL": f"http://127.0.0.1:{engine_port}/v1/graphql",
         }
-        trigger_hosts = _in_background(
+        # Only moto calls the trigger Lambdas, on loopback. The start itself fires PostConfirmation only (confirming
+        # the users): the other trigger hosts start once moto answers, so that they do not slow moto's own start.
+        trigger_hosts = [host for host in hosted.values() if host.function is not ACTION_HANDLER]
+        fired_by_start = [host for host in trigger_hosts if START_TRIGGER in host.function.cognito_triggers]
+        confirmation_hosts = _in_background(
             background,
             cleanup,
             clock,
             "trigger_hosts",
             start_lambda_hosts,
-            [host for host in hosted.values() if host.function is not ACTION_HANDLER],
+            fired_by_start,
             deployment,
             aws_endpoint_url,
-            # Only moto calls the trigger Lambdas, on loopback.
             (),
         )
+        postgres = ContainerPostgres(access, postgres_port) if access else EmbeddedPostgres(port=postgres_port)
+        cleanup.callback(postgres.stop)
+        database = background.submit(clock.time, "postgres", postgres.start)
+        cleanup.callback(_settle, database)
+        database_url = postgres.url_at(postgres_port)
 
-        # Made while moto starts: a client loads its service model, which takes a while and needs no server.
-        cognito = moto_client("cognito-idp", aws_endpoint_url)
-        s3 = moto_client("s3", aws_endpoint_url)
-        secretsmanager = moto_client("secretsmanager", aws_endpoint_url)
+        # Loaded once the parts' processes are on their way, as are the clients (a client loads its service model)
+        # and the project's metadata: all of it takes a while and needs no server.
+        from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
+        from phenom_stack.moto_clients import moto_clients
+
+        cognito, s3, secretsmanager = moto_clients(aws_endpoint_url, "cognito-idp", "s3", "secretsmanager")
+        metadata = metadata_json(HASURA_PROJECT_DIR)
         moto.result()
+        sign_in_hosts = _in_background(
+            background,
+            cleanup,
+            clock,
+            "sign_in_trigger_hosts",
+            start_lambda_hosts,
+            [host for host in trigger_hosts if host not in fired_by_start],
+            deployment,
+            aws_endpoint_url,
+            (),
+        )
+        media_bucket = background.submit(clock.time, "s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
+        cleanup.callback(_settle, media_bucket)
         pool = clock.time("cognito", create_cognito, cognito, triggers)
-        media_bucket = clock.time("s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
         action_environment = {
             **deployment,
-            "MEDIA_BUCKET": media_bucket,
+            "MEDIA_BUCKET": names.MEDIA_BUCKET,
             "COGNITO_USER_POOL_ID": pool.user_pool_id,
             "COGNITO_APP_CLIENT_ID": pool.client_id,
         }
@@ -165,20 +190,22 @@ def run_local_stack(
             engine_port,
             workdir,
             access,
+            launched_engine,
             database,
         )
         clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
 
         database.result()
         engine = engine_start.result()
-        metadata = metadata_json(HASURA_PROJECT_DIR)
         clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
         clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
 
-        trigger_hosts.result()
+        confirmation_hosts.result()
         users = clock.time("users", create_users, cognito, secretsmanager, pool)
         action_host.result()
+        sign_in_hosts.result()
+        media_bucket.result()
 
         supervisor = Supervisor(on_part_lost or _interrupt_main)
         restarts = cleanup.enter_context(ExitStack())
@@ -186,7 +213,8 @@ def run_local_stack(
             if process is not None:
                 supervisor.watch(name, process)
         for started, environment, listen in (
-            (trigger_hosts.result(), deployment, ()),
+            (confirmation_hosts.result(), deployment, ()),
+            (sign_in_hosts.result(), deployment, ()),
             (action_host.result(), action_environment, also_listen),
         ):
             for host, process in started.items():
@@ -196,6 +224,7 @@ def run_local_stack(
                     functools.partial(_restart_lambda_host, host, environment, aws_endpoint_url, listen, restarts),
                 )
         supervisor.start()
+        cleanup.callback(_signal_stop, supervisor.processes)
         # Registered last, so it runs first: the parts' own stops are not taken for faults.
         cleanup.callback(supervisor.stop)
 
@@ -209,7 +238,7 @@ def run_local_stack(
             region=names.REGION,
             user_pool_id=pool.user_pool_id,
             client_id=pool.client_id,
-            media_bucket=media_bucket,
+            media_bucket=media_bucket.result(),
             app_secrets_id=names.APP_SECRETS_ID,
             smoke_secret_id=names.SMOKE_SECRET_ID,
             admin_secret=admin_secret,
@@ -243,17 +272,26 @@ def _start_engine(
     port: int,
     log_dir: Path,
     access: HostAccess | None,
+    launched: DoubleProcess | None,
     database: Future[str],
     processes: ExitStack,
 ) -> RunningEngine:
-    """Start the engine as soon as it can start, and have processes stop it: the double at once (it connects to the
-    database only when it is fed, and its interpreter's start then overlaps Postgres's), graphql-engine once Postgres
-    accepts queries (it connects to its metadata database as it starts)."""
+    """Start the engine as soon as it can start, and have processes stop it: the double (launched, unless None) at
+    once, as it connects to the database only when it is fed; graphql-engine once Postgres accepts queries (it
+    connects to its metadata database as it starts)."""
     if kind == "docker":
         database.result()
-    engine = start_engine(kind, config, port, log_dir, access)
+    engine = start_engine(kind, config, port, log_dir, access, launched)
     processes.callback(engine.stop)
     return engine
+
+
+def _signal_stop(processes: Callable[[], list[subprocess.Popen]]) -> None:
+    """SIGTERM every part's process at once, so they shut down side by side; each part's own stop, which follows
+    in order, then waits for a process that is already ending (and kills one that lingers)."""
+    for process in processes():
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
 
 
 def _restart_lambda_host(host: HostedFunction, *start_arguments) -> subprocess.Popen:

@@ -51,6 +51,11 @@ class Supervisor:
     def start(self) -> None:
         self._thread.start()
 
+    def processes(self) -> list[subprocess.Popen]:
+        """The current process of each watched part (a restarted one's new process)."""
+        with self._lock:
+            return [part.process for part in self._watched]
+
     def stop(self) -> None:
         """Stop watching (before the parts are stopped, so their ends are not taken for faults)."""
         self._stopping.set()

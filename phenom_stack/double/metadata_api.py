@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
+from phenom_stack.double.access import ADMIN_ROLE
 from phenom_stack.double.errors import HasuraError
 from phenom_stack.double.metadata_commands import handle_command, handles
 from phenom_stack.double.state import EMPTY_METADATA
@@ -29,9 +33,23 @@ def _replace(engine, args: dict, version: int) -> dict:
         raise _inconsistency_error(state.inconsistent)
     engine.state = state
     engine.resource_version += 1
+    _build_admin_schema_meanwhile(state)
     if version >= 2:
         return {"is_consistent": not state.inconsistent, "inconsistent_objects": state.inconsistent}
     return SUCCESS
+
+
+def _build_admin_schema_meanwhile(state) -> None:
+    # Hasura has its schemas built once the metadata is replaced; the double builds a role's on first use, and the
+    # admin's (the Lambdas' role) is built at once on a thread of its own, so a first admin request, the stack's first
+    # user sync among them, does not wait for it and the reply to this request does not either.
+    threading.Thread(target=_admin_schema, args=(state,), name="double-admin-schema", daemon=True).start()
+
+
+def _admin_schema(state) -> None:
+    # A schema that fails to build is built again by the request that needs it, which answers with the error.
+    with contextlib.suppress(Exception):
+        state.schemas.get(ADMIN_ROLE)
 
 
 def _export(engine, args: dict, version: int) -> dict:

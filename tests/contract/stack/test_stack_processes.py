@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from phenom_stack.child_process import REPO_ROOT, STOP_TIMEOUT_SECONDS, start_child, wait_ready
+from phenom_stack.double_process import DoubleProcess
 from phenom_stack.errors import StackStartError
 from phenom_stack.ports import free_port
 from tests.contract.stack_cli_process import traversable_tmpdir
@@ -62,20 +63,33 @@ def moto_process(tmp_path):
         )
 
 
+# The engine's environment of a double with no database behind it.
+PROBE_ENGINE_ENVIRONMENT = {
+    "PG_DATABASE_URL": "postgresql://postgres@127.0.0.1:9/none",
+    "HASURA_GRAPHQL_ADMIN_SECRET": "probe-admin-secret",
+    "HASURA_GRAPHQL_JWT_SECRET": '{"type": "RS256", "jwk_url": "http://127.0.0.1:9/jwks.json"}',
+}
+
+
 @pytest.fixture
 def double_process(tmp_path):
     """A started engine double with no database behind it yet: (process, port it announced); stopped afterwards."""
-    environment = {
-        "PG_DATABASE_URL": "postgresql://postgres@127.0.0.1:9/none",
-        "HASURA_GRAPHQL_ADMIN_SECRET": "probe-admin-secret",
-        "HASURA_GRAPHQL_JWT_SECRET": '{"type": "RS256", "jwk_url": "http://127.0.0.1:9/jwks.json"}',
-        "HASURA_GRAPHQL_SERVER_PORT": "0",
-        "PYTHONPATH": str(REPO_ROOT),
-    }
+    environment = {**PROBE_ENGINE_ENVIRONMENT, "HASURA_GRAPHQL_SERVER_PORT": "0", "PYTHONPATH": str(REPO_ROOT)}
     with ExitStack() as cleanup:
         log_path = tmp_path / "hasura-double.log"
         process = start_child("phenom_stack.double", [], environment, log_path, cleanup)
         yield process, wait_ready(process, log_path, "the engine double", "run `python -m phenom_stack.double`")
+
+
+@pytest.fixture
+def launched_double(tmp_path):
+    """A double launched as the stack launches it, before its environment is known; stopped afterwards."""
+    double = DoubleProcess(0, None, tmp_path)
+    double.launch()
+    try:
+        yield double
+    finally:
+        double.stop()
 
 
 def test_moto_listens_on_loopback_only(moto_process):
@@ -87,6 +101,39 @@ def test_double_listens_on_loopback_only_and_answers(double_process):
     _, port = double_process
     assert listening_addresses(port) == {LOOPBACK_HEX}
     assert requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).text == "OK"
+
+
+def test_a_launched_double_serves_once_given_its_environment(launched_double):
+    # GIVEN a double launched before its environment was known
+    # WHEN the environment arrives
+    url = launched_double.start(PROBE_ENGINE_ENVIRONMENT)
+    # THEN it serves on loopback with that configuration (the admin secret it was given is the one it checks)
+    assert listening_addresses(int(url.rsplit(":", 1)[1])) == {LOOPBACK_HEX}
+
+    def export_with(secret: str) -> int:
+        return requests.post(
+            f"{url}/v1/metadata",
+            json={"type": "export_metadata", "args": {}},
+            headers={"x-hasura-admin-secret": secret},
+            timeout=5,
+        ).status_code
+
+    assert export_with("another-secret") == 401
+    assert export_with(PROBE_ENGINE_ENVIRONMENT["HASURA_GRAPHQL_ADMIN_SECRET"]) == 200
+
+
+def test_a_launched_double_given_an_incomplete_environment_names_what_to_set(launched_double):
+    with pytest.raises(StackStartError, match="HASURA_GRAPHQL_ADMIN_SECRET"):
+        launched_double.start({"PG_DATABASE_URL": PROBE_ENGINE_ENVIRONMENT["PG_DATABASE_URL"]})
+
+
+def test_a_launched_double_never_configured_ends_when_stopped(launched_double):
+    # GIVEN a double still waiting for its environment (a start that failed before the pool existed)
+    # WHEN it is stopped
+    launched_double.stop()
+    # THEN it has ended by itself as its stdin closed, not killed after lingering
+    assert launched_double.process.poll() is not None
+    assert launched_double.process.returncode != -signal.SIGKILL
 
 
 def test_moto_also_listens_where_asked_at_the_same_port(tmp_path):
