@@ -112,6 +112,13 @@ def main() -> None:
         for name, code in sorted(codes.items()):
             if code in _SURVIVED and name not in equivalents:
                 print(f"    survived: {name}")
+    stale = sorted(
+        name for name in equivalents if name not in codes or (codes[name] is not None and codes[name] not in _SURVIVED)
+    )
+    if stale:
+        print(f"{len(stale)} rows of {EQUIVALENTS_FILE.name} name no surviving mutant (killed, or gone with its code):")
+        for name in stale:
+            print(f"    stale: {name}")
     print("mutation score: " + ", ".join(summary))
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from lambdas.action_handler.filenames import MEDIA_PREFIX
 from phenom_stack import names
+from phenom_stack.errors import StackStartError
 from phenom_stack.local_stack import StackUser
 
 AUTH_FLOWS = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
@@ -149,6 +150,10 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
     return names.APP_SECRETS_ID
 
 
+# Sign-ins (each runs the post-authentication sync) for a user the confirmation's sync left unrecorded.
+RECORD_ATTEMPTS = 3
+
+
 def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
     """Sign up the users side by side, then confirm them one by one (the post-confirmation trigger runs); store the
     first one's credentials. The first confirmation is the sync Lambda's cold start: a second one at the same time
@@ -167,6 +172,30 @@ def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser,
         SecretString=json.dumps({"username": smoke_user.username, "password": smoke_user.password}),
     )
     return users
+
+
+def record_missing_users(
+    cognito, pool: CognitoPool, users: tuple[StackUser, ...], recorded: Callable[[], set[str]]
+) -> None:
+    """Sign in each user whose users row the confirmation's sync did not write (the trigger only logs a sync that
+    runs out of its budget, as a slow cold start can), so that post authentication writes it, as the user's first
+    sign-in in the app would. StackStartError names the users still missing after RECORD_ATTEMPTS sign-ins."""
+    missing = [user for user in users if user.sub not in recorded()]
+    for _ in range(RECORD_ATTEMPTS):
+        if not missing:
+            return
+        for user in missing:
+            cognito.initiate_auth(
+                ClientId=pool.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": user.username, "PASSWORD": user.password},
+            )
+        missing = [user for user in missing if user.sub not in recorded()]
+    if missing:
+        raise StackStartError(
+            f"the users sync Lambda did not record {', '.join(user.username for user in missing)} in the users table, "
+            f"after their confirmation and {RECORD_ATTEMPTS} sign-ins: see the cognito_sync_users host's log"
+        )
 
 
 def new_password() -> str:

@@ -233,6 +233,14 @@ def _post(url: str, admin_secret: str, body: dict, what: str) -> dict:
     return response.json()
 
 
+def recorded_user_ids(graphql_url: str, admin_secret: str) -> set[str]:
+    """The ids in the users table, read through the engine as admin."""
+    answer = _post(graphql_url, admin_secret, {"query": "{ users { id } }"}, "reading the users table")
+    if "errors" in answer:
+        raise HasuraProjectError(f"reading the users table was refused: {answer['errors'][0].get('message')}")
+    return {row["id"] for row in answer["data"]["users"]}
+
+
 def apply_migrations(query_url: str, admin_secret: str, project_dir: Path | str) -> list[int]:
     """Run every up.sql through `/v2/query` run_sql in version order; return the versions applied."""
     applied = []

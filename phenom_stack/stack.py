@@ -33,7 +33,13 @@ from typing import TypeVar
 
 from lambdas.registry import ACTION_HANDLER, LAMBDAS
 from phenom_stack import names
-from phenom_stack.aws_bootstrap import create_app_secrets, create_cognito, create_media_bucket, create_users
+from phenom_stack.aws_bootstrap import (
+    create_app_secrets,
+    create_cognito,
+    create_media_bucket,
+    create_users,
+    record_missing_users,
+)
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
 from phenom_stack.docker_host import HostAccess, host_access
@@ -134,7 +140,13 @@ def run_local_stack(
 
         # Loaded once the parts' processes are on their way, as are the clients (a client loads its service model)
         # and the project's metadata: all of it takes a while and needs no server.
-        from phenom_stack.hasura_project import apply_metadata, apply_migrations, metadata_json, register_sources
+        from phenom_stack.hasura_project import (
+            apply_metadata,
+            apply_migrations,
+            metadata_json,
+            recorded_user_ids,
+            register_sources,
+        )
         from phenom_stack.moto_clients import moto_clients
 
         cognito, s3, secretsmanager = moto_clients(aws_endpoint_url, "cognito-idp", "s3", "secretsmanager")
@@ -205,6 +217,14 @@ def run_local_stack(
         users = clock.time("users", create_users, cognito, secretsmanager, pool)
         action_host.result()
         sign_in_hosts.result()
+        clock.time(
+            "users_recorded",
+            record_missing_users,
+            cognito,
+            pool,
+            users,
+            functools.partial(recorded_user_ids, f"{engine.base_url}/v1/graphql", admin_secret),
+        )
         media_bucket.result()
 
         supervisor = Supervisor(on_part_lost or _interrupt_main)

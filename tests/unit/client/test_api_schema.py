@@ -146,6 +146,8 @@ def test_snapshots_and_approvals_are_utf_8_whatever_the_locale(tmp_path, c_local
         "- role: user\n  change: Field Phenom.lat was removed.\n  why: no app reads it — naïve\n".encode()
     )
     assert read_approvals(tmp_path) == [Approval("user", "Field Phenom.lat was removed.", "no app reads it — naïve")]
+    # AND the drift check reads the snapshot as UTF-8 too: the same schema, descriptions and all, is no drift
+    assert drift(build_schema(described), tmp_path) == []
 
 
 def test_the_schema_of_an_introspection_answer_is_the_one_introspected():
