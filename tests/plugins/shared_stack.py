@@ -33,7 +33,6 @@ from phenom_stack.local_stack import LocalStack
 WORKER_INPUT_KEY = "phenom_shared_stack_dir"
 READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 30.0
-WORKERS_PER_CORE = 2
 _SHARED_DIR = pytest.StashKey[Path]()
 
 
@@ -60,14 +59,6 @@ def shared_dir(config: pytest.Config) -> Path | None:
     """On a worker, the folder its stack is shared through; None when this process is not such a worker."""
     value = getattr(config, "workerinput", {}).get(WORKER_INPUT_KEY)
     return Path(value) if value else None
-
-
-def auto_workers() -> int | None:
-    """What `-n auto` starts: two workers per core, since the suite's tests mostly wait on the stack's processes
-    (its CPU time is under half its wall time); None defers to PYTEST_XDIST_AUTO_NUM_WORKERS where it is set."""
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    return WORKERS_PER_CORE * len(os.sched_getaffinity(0))
 
 
 def attach_or_start(shared: Path, kind: str) -> LocalStack:
