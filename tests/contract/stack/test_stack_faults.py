@@ -106,10 +106,21 @@ def engine_connections(pid: int, engine_port: int) -> bool:
     return False
 
 
+def unread_by_server(port: int) -> bool:
+    """Whether a connection accepted on port has bytes its server has not read (a stopped Postgres's queries)."""
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port and int(fields[4].split(":")[1], 16):
+                return True
+    return False
+
+
 class LambdaDiesDuringCreate(StepRunner):
     """The round-trip's steps, with the action handler's host killed while createPhenom's insert is in flight: the
-    database is stalled (SIGSTOP) until the host has sent the insert to the engine, the host is killed, the database
-    resumed, so the insert commits and its answer is lost. The step returns once the host was restarted."""
+    database is stalled (SIGSTOP) until the engine, called by the host, has sent the insert's transaction to it; then
+    the host is killed and the database resumed, so the insert commits and its answer is lost. The step returns once
+    the host was restarted."""
 
     def __init__(self, parts: StackParts) -> None:
         super().__init__(ROUNDTRIP_STEPS)
@@ -136,7 +147,15 @@ class LambdaDiesDuringCreate(StepRunner):
             )
 
     def _kill_when_insert_is_sent(self, host: int) -> None:
-        wait_for(lambda: engine_connections(host, self.parts.ports["engine"]), 20, "the handler's call to the engine")
+        # An open connection alone may not have carried the request yet: the insert is in flight once the engine's
+        # statements wait, unread, at the stopped database.
+        wait_for(
+            lambda: (
+                engine_connections(host, self.parts.ports["engine"]) and unread_by_server(self.parts.ports["postgres"])
+            ),
+            20,
+            "the handler's insert, sent through the engine to the stopped database",
+        )
         os.kill(host, signal.SIGKILL)
         self.killed = host
 
