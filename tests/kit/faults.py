@@ -11,6 +11,7 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from phenom_stack.local_stack import LocalStack
 
 T = TypeVar("T")
 TCP_LISTEN = "0A"
+TCP_ESTABLISHED = "01"
 POLL_SECONDS = 0.02
 
 
@@ -45,15 +47,41 @@ def part_ports(stack: LocalStack) -> dict[str, int]:
     }
 
 
-def listening_ports() -> dict[int, str]:
-    """Port -> socket inode of every TCP socket listening on this host, from /proc/net/tcp and tcp6."""
-    found = {}
+@dataclass(frozen=True)
+class TcpSocket:
+    """One line of /proc/net/tcp or tcp6: addresses in the kernel's hex, ports as numbers."""
+
+    local_address: str
+    local_port: int
+    remote_port: int
+    state: str
+    unread_bytes: int
+    inode: str
+
+
+def tcp_sockets() -> list[TcpSocket]:
+    """Every TCP socket on this host, IPv4 and IPv6, as the kernel lists them."""
+    found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         for line in Path(table).read_text().splitlines()[1:]:
             fields = line.split()
-            if fields[3] == TCP_LISTEN:
-                found[int(fields[1].rsplit(":", 1)[1], 16)] = fields[9]
+            local_address, _, local_port = fields[1].rpartition(":")
+            found.append(
+                TcpSocket(
+                    local_address,
+                    int(local_port, 16),
+                    int(fields[2].rsplit(":", 1)[1], 16),
+                    fields[3],
+                    int(fields[4].split(":")[1], 16),
+                    fields[9],
+                )
+            )
     return found
+
+
+def listening_ports() -> dict[int, str]:
+    """Port -> socket inode of every TCP socket listening on this host."""
+    return {socket.local_port: socket.inode for socket in tcp_sockets() if socket.state == TCP_LISTEN}
 
 
 def pid_listening_on(port: int) -> int | None:

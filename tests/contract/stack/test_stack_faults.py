@@ -29,12 +29,14 @@ from tests.contract.backend_calls import call_action_as
 from tests.contract.sign_in import sign_in_stack_user
 from tests.contract.stack_cli_process import phenom_stack_up, traversable_tmpdir
 from tests.kit.faults import (
+    TCP_ESTABLISHED,
     StackParts,
     descendants,
     listening_ports,
     part_ports,
     pid_listening_on,
     running,
+    tcp_sockets,
     wait_for,
 )
 
@@ -98,22 +100,18 @@ def engine_connections(pid: int, engine_port: int) -> bool:
             continue
         if target.startswith("socket:["):
             inodes.add(target[8:-1])
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "01" and int(fields[2].rsplit(":", 1)[1], 16) == engine_port and fields[9] in inodes:
-                return True
-    return False
+    return any(
+        socket.state == TCP_ESTABLISHED and socket.remote_port == engine_port and socket.inode in inodes
+        for socket in tcp_sockets()
+    )
 
 
 def unread_by_server(port: int) -> bool:
     """Whether a connection accepted on port has bytes its server has not read (a stopped Postgres's queries)."""
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            fields = line.split()
-            if fields[3] == "01" and int(fields[1].rsplit(":", 1)[1], 16) == port and int(fields[4].split(":")[1], 16):
-                return True
-    return False
+    return any(
+        socket.state == TCP_ESTABLISHED and socket.local_port == port and socket.unread_bytes
+        for socket in tcp_sockets()
+    )
 
 
 class LambdaDiesDuringCreate(StepRunner):

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import tempfile
 from contextlib import ExitStack
-from pathlib import Path
 
 import pytest
 import requests
@@ -23,7 +22,7 @@ from phenom_stack.double_process import DoubleProcess
 from phenom_stack.errors import StackStartError
 from phenom_stack.ports import free_port
 from tests.contract.stack_cli_process import traversable_tmpdir
-from tests.kit.faults import descendants, running
+from tests.kit.faults import TCP_LISTEN, descendants, running, tcp_sockets
 
 pytestmark = pytest.mark.contract
 
@@ -31,22 +30,16 @@ LOOPBACK_HEX = "0100007F"
 # Another loopback address (all of 127/8 is loopback on Linux): where a test can ask for a second listener.
 SECOND_LOOPBACK = "127.0.0.2"
 SECOND_LOOPBACK_HEX = "0200007F"
-TCP_LISTEN = "0A"
 # A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, on
 # purpose, and keeps it for later runs (phenom_stack/postgres.py).
 KEPT_CACHE_PREFIX = "phenom-postgres-"
 
 
 def listening_addresses(port: int) -> set[str]:
-    """The local addresses (kernel hex) of every TCP socket listening on port, from /proc/net/tcp and tcp6."""
-    found = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        for line in Path(table).read_text().splitlines()[1:]:
-            local, _, state = line.split()[1:4]
-            address, _, port_hex = local.partition(":")
-            if state == TCP_LISTEN and int(port_hex, 16) == port:
-                found.add(address)
-    return found
+    """The local addresses (kernel hex) of every TCP socket listening on port."""
+    return {
+        socket.local_address for socket in tcp_sockets() if socket.state == TCP_LISTEN and socket.local_port == port
+    }
 
 
 @pytest.fixture
