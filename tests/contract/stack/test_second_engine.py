@@ -8,7 +8,8 @@ import requests
 
 from phenom_stack.second_engine import second_engine
 
-pytestmark = pytest.mark.contract
+# It counts every engine database on the server, so no other worker's second engine may come or go meanwhile.
+pytestmark = [pytest.mark.contract, pytest.mark.exclusive_stack]
 
 HTTP_TIMEOUT_SECONDS = 10
 ENGINE_DATABASES = "SELECT datname FROM pg_database WHERE datname LIKE 'phenom_engine_%'"
