@@ -4,20 +4,17 @@ can be tried while other work (another pytest-xdist worker's tests) goes on agai
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import psycopg
 
 from phenom_stack.engine_config import EngineConfig
 from phenom_stack.hasura_engine import start_engine
 from phenom_stack.hasura_project import apply_metadata, metadata_json
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.ports import free_port
+from phenom_stack.scratch_database import scratch_database
 from phenom_stack.stack import HASURA_PROJECT_DIR
 
 
@@ -26,7 +23,9 @@ def second_engine(stack: LocalStack, log_dir: Path, *, kind: str | None = None) 
     """The stack as reached through a new engine (of the stack's kind unless `kind` says) serving hasura/'s metadata:
     the same description with that engine's GraphQL, metadata and query URLs. The engine and the database holding
     its metadata are gone on exit."""
-    with _metadata_database(stack.database_url) as metadata_database_url:
+    # Real Hasura keeps its metadata in hdb_catalog of its metadata database, and engines that share one serve the
+    # same metadata; the double keeps its own in memory and does not read it.
+    with scratch_database(stack.database_url, "phenom_engine_") as metadata_database_url:
         config = EngineConfig(
             stack.database_url,
             stack.admin_secret,
@@ -46,18 +45,3 @@ def second_engine(stack: LocalStack, log_dir: Path, *, kind: str | None = None) 
             )
         finally:
             engine.stop()
-
-
-@contextmanager
-def _metadata_database(database_url: str) -> Iterator[str]:
-    """A new, empty database on the stack's Postgres, dropped on exit: real Hasura keeps its metadata in
-    hdb_catalog of its metadata database, and engines that share one serve the same metadata (the double keeps
-    its own in memory and does not read it)."""
-    name = f"phenom_engine_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(urlsplit(database_url)._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

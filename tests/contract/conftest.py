@@ -3,16 +3,13 @@ stack's users signed in, what an action changed in the stores, and the cleanup o
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 
-import psycopg
 import pytest
 import requests
-from psycopg import sql
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from phenom_stack.local_stack import LocalStack
+from phenom_stack.scratch_database import scratch_database
 from tests.contract.cleanup import delete_phenom_as
 from tests.contract.sign_in import SignedInUser, sign_in_stack_user
 from tests.contract.state import changes_made_by
@@ -46,14 +43,8 @@ def query_api(local_stack: LocalStack) -> Callable[[dict], dict]:
 @pytest.fixture
 def scratch_database_url(database_url: str) -> Iterator[str]:
     """An empty database on the stack's Postgres server (not the stack's database), dropped afterwards."""
-    name = f"phenom_scratch_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(database_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield make_conninfo(**{**conninfo_to_dict(database_url), "dbname": name})
-    finally:
-        with psycopg.connect(database_url, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with scratch_database(database_url, "phenom_scratch_") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
