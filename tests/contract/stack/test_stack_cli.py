@@ -13,6 +13,7 @@ import pytest
 from phenom_stack.hasura_project import recorded_user_ids
 from tests.contract.stack_cli_process import (
     STOP_TIMEOUT_SECONDS,
+    left_behind,
     phenom_stack_command,
     phenom_stack_up,
     traversable_tmpdir,
@@ -36,9 +37,6 @@ REQUIRED_KEYS = {
     "aws_credentials",
 }
 URL_KEYS = ("graphql_url", "action_url", "aws_endpoint_url")
-# A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, on
-# purpose, and keeps it for later runs (phenom_stack/postgres.py).
-KEPT_CACHE_PREFIX = "phenom-postgres-"
 
 
 @pytest.fixture(scope="module")
@@ -99,8 +97,8 @@ def test_sigterm_leaves_no_process(stopped_cli):
 
 
 def test_sigterm_leaves_no_temporary_files(cli, stopped_cli):
-    _, _, tmpdir = cli
-    assert [path.name for path in tmpdir.iterdir() if not path.name.startswith(KEPT_CACHE_PREFIX)] == []
+    process, _, tmpdir = cli
+    assert left_behind(tmpdir, process.pid) == []
 
 
 def test_docker_without_engine_fails_at_start_with_a_fix(tmp_path):

@@ -21,13 +21,13 @@ from phenom_client.credentials import SmokeCredentials
 from phenom_client.environments import load_environment
 from phenom_client.roundtrip import ROUNDTRIP_STEPS, SmokeObject, run_roundtrip
 from phenom_client.steps import StepRunner
-from phenom_stack.leftovers import POSTGRES_PREFIX, STACK_PREFIX
+from phenom_stack.leftovers import POSTGRES_PREFIX, STACK_PREFIX, memory_root
 from phenom_stack.local_stack import LocalStack
 from phenom_stack.moto_clients import moto_client
 from phenom_stack.stack import run_local_stack
 from tests.contract.backend_calls import call_action_as
 from tests.contract.sign_in import sign_in_stack_user
-from tests.contract.stack_cli_process import phenom_stack_up, traversable_tmpdir
+from tests.contract.stack_cli_process import memory_dirs_of, phenom_stack_up, traversable_tmpdir
 from tests.kit.faults import (
     TCP_ESTABLISHED,
     StackParts,
@@ -241,8 +241,10 @@ def test_a_dead_database_is_named_and_reported_lost(fault_stack, fault_parts, fa
     assert again[:2] == (400, "dependency-unavailable")
 
 
-def stack_dirs(tmpdir: Path) -> set[str]:
-    return {path.name for prefix in (STACK_PREFIX, POSTGRES_PREFIX) for path in tmpdir.glob(f"{prefix}*")}
+def stack_dirs(tmpdir: Path, owner: int) -> set[Path]:
+    """The dirs of the stack run of process owner with TMPDIR tmpdir: its work dirs, and its data dir in memory."""
+    in_tmpdir = {path for prefix in (STACK_PREFIX, POSTGRES_PREFIX) for path in tmpdir.glob(f"{prefix}*")}
+    return in_tmpdir | memory_dirs_of(owner)
 
 
 def cli_ports(document: dict) -> set[int]:
@@ -258,8 +260,10 @@ def killed_cli(tmp_path_factory):
         traversable_tmpdir() as tmpdir,
         phenom_stack_up("hermetic", tmpdir, stderr_path, READY_TIMEOUT_SECONDS) as (process, document),
     ):
-        children, ports, dirs = descendants(process.pid), cli_ports(document), stack_dirs(tmpdir)
+        children, ports, dirs = descendants(process.pid), cli_ports(document), stack_dirs(tmpdir, process.pid)
         assert children and dirs and ports <= set(listening_ports())
+        # Where the machine has room in memory, the data directory is there, and its removal is checked too.
+        assert memory_dirs_of(process.pid) or memory_root() is None
         process.kill()
         process.wait()
         yield children, ports, dirs, tmpdir
@@ -286,9 +290,10 @@ def next_cli(killed_cli, tmp_path_factory):
 
 def test_the_next_start_removes_what_a_killed_run_left(killed_cli, next_cli):
     _, _, killed_dirs, tmpdir = killed_cli
-    assert killed_dirs & stack_dirs(tmpdir) == set()
+    process, _, _ = next_cli
+    assert [path for path in killed_dirs if path.exists()] == []
     # Its own dirs are there, and are not taken for leftovers.
-    assert stack_dirs(tmpdir)
+    assert stack_dirs(tmpdir, process.pid)
 
 
 def test_a_part_that_cannot_be_restarted_stops_the_stack_naming_it(killed_cli, next_cli):
@@ -301,4 +306,4 @@ def test_a_part_that_cannot_be_restarted_stops_the_stack_naming_it(killed_cli, n
     assert process.wait(timeout=END_TIMEOUT_SECONDS) == 1
     assert "moto exited with code -9 and cannot be restarted" in stderr_path.read_text()
     wait_for(lambda: not any(running(pid) for pid in children), END_TIMEOUT_SECONDS, "every part ending")
-    assert stack_dirs(tmpdir) == set()
+    assert stack_dirs(tmpdir, process.pid) == set()

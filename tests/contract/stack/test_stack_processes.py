@@ -21,7 +21,7 @@ from phenom_stack.child_process import REPO_ROOT, STOP_TIMEOUT_SECONDS, start_ch
 from phenom_stack.double_process import DoubleProcess
 from phenom_stack.errors import StackStartError
 from phenom_stack.ports import free_port
-from tests.contract.stack_cli_process import traversable_tmpdir
+from tests.contract.stack_cli_process import KEPT_CACHE_PREFIX, memory_dirs_of, traversable_tmpdir
 from tests.kit.faults import TCP_LISTEN, descendants, running, tcp_sockets
 
 pytestmark = pytest.mark.contract
@@ -30,9 +30,6 @@ LOOPBACK_HEX = "0100007F"
 # Another loopback address (all of 127/8 is loopback on Linux): where a test can ask for a second listener.
 SECOND_LOOPBACK = "127.0.0.2"
 SECOND_LOOPBACK_HEX = "0200007F"
-# A root run copies the embedded Postgres binaries to a world-readable cache under TMPDIR once per version, on
-# purpose, and keeps it for later runs (phenom_stack/postgres.py).
-KEPT_CACHE_PREFIX = "phenom-postgres-"
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -181,6 +178,8 @@ def test_start_failing_half_way_leaves_no_process_and_no_file(monkeypatch):
     from phenom_stack import stack
 
     before = {pid for pid in descendants(os.getpid()) if running(pid)}
+    # This process may run a Postgres of its own meanwhile (the engine double's tests do).
+    memory_dirs_before = memory_dirs_of(os.getpid())
     started_by_then = set()
 
     def users_that_fail(*args, **kwargs):
@@ -199,3 +198,4 @@ def test_start_failing_half_way_leaves_no_process_and_no_file(monkeypatch):
         )
         assert {pid for pid in descendants(os.getpid()) if running(pid)} - before == set()
         assert [path.name for path in tmpdir.iterdir() if not path.name.startswith(KEPT_CACHE_PREFIX)] == []
+        assert memory_dirs_of(os.getpid()) - memory_dirs_before == set()
