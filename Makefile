@@ -24,8 +24,9 @@ $(SETUP_STAMP): pyproject.toml package.json package-lock.json
 smoke: setup
 	$(BIN)/python -m pytest -m smoke --env local
 
-# pytest-xdist workers for `make test`: one per core where there are two or more (they share one local stack),
-# none on a single core, where a worker only adds its start. `make test WORKERS=0` runs in one process.
+# pytest-xdist workers for `make test`: `auto` where there are two cores or more, which is one worker more than the
+# cores (tests/plugins/shared_stack.py; they share one local stack), none on a single core, where a worker only adds
+# its start. `make test WORKERS=0` runs in one process.
 WORKERS ?= $(shell $(PYTHON) -c 'import os; print("auto" if (os.cpu_count() or 1) > 1 else 0)')
 
 # ruff over the whole repository, the Lambda zips (Terraform and the zip tests read them), then unit,

@@ -31,6 +31,11 @@ def pytest_configure_node(node: Any) -> None:
     shared_stack.configure_worker(node.config, node)
 
 
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    return shared_stack.auto_workers()
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     return selection.ignore(collection_path, config)
 
@@ -45,6 +50,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     environment.refuse_cloud_contracts(config, items)
     stack.skip_docker_tests(items)
     infra.run_applied_tests_last(items)
+    shared_stack.group_exclusive_tests(items)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -64,7 +70,7 @@ def pytest_runtestloop(session: pytest.Session) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, Any]:
-    with shared_stack.stores_held(item):
+    with shared_stack.stores_held(item, nextitem, stack.needs_stack(item.config, item)):
         return (yield)
 
 

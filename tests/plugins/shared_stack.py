@@ -9,7 +9,11 @@ Workers share the stack's users, so a test that reads a snapshot of the stores (
 after an action, or all of a user's rows against what the API lists) would see another worker's test data arrive or
 go, and one that serves the engine other metadata would change the schema under the others' feet. Such a test is
 marked `exclusive_stack` (or uses `store_changes`, which always does): it runs, setup to
-teardown, while no other worker is inside a test; every other test holds the same lock shared.
+teardown, while no other worker is inside a test that uses the shared stack; every other such test holds the same
+lock shared. Tests that do not use the shared stack (Terraform, checkov, the workflows, stacks of their own) take
+no lock, so an exclusive test never waits for them. The exclusive tests are one xdist group (`--dist loadgroup`),
+so they run one after another on one worker, which keeps the lock from one to the next: the others wait for the
+stores once, not once per exclusive test.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -33,7 +38,20 @@ from phenom_stack.local_stack import LocalStack
 WORKER_INPUT_KEY = "phenom_shared_stack_dir"
 READY_TIMEOUT_SECONDS = 180.0
 STOP_TIMEOUT_SECONDS = 30.0
+EXCLUSIVE_GROUP = "exclusive-stack"
 _SHARED_DIR = pytest.StashKey[Path]()
+# The stores' lock, taken exclusive for one test and kept for the next one on this worker, also exclusive.
+_kept_lock: list[IO] = []
+
+
+def auto_workers() -> int | None:
+    """The workers for `-n auto`: one more than the cores this process may use, as a third of a test's time goes
+    on waiting (for the stack's processes, for timeouts a test provokes), which another worker fills; None, to let
+    pytest-xdist decide, where PYTEST_XDIST_AUTO_NUM_WORKERS says how many."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores + 1 if cores > 1 else 1
 
 
 def configure_controller(config: pytest.Config) -> None:
@@ -71,20 +89,44 @@ def attach_or_start(shared: Path, kind: str) -> LocalStack:
     return LocalStack.from_json(description.read_text(encoding="utf-8").strip())
 
 
+def exclusive(item: pytest.Item) -> bool:
+    """Whether the test reads a snapshot of the stores, so no other worker may be inside a test of the stack."""
+    return item.get_closest_marker("exclusive_stack") is not None or "store_changes" in item.fixturenames
+
+
+def group_exclusive_tests(items: list[pytest.Item]) -> None:
+    """Make the exclusive tests (that have no group yet) one xdist group, so that they run in a row."""
+    for item in items:
+        if exclusive(item) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(EXCLUSIVE_GROUP))
+
+
 @contextmanager
-def stores_held(item: pytest.Item) -> Iterator[None]:
-    """Around one test under xdist: the stores' lock, exclusive when the test reads a snapshot of the stores."""
+def stores_held(item: pytest.Item, nextitem: pytest.Item | None, uses_stack: bool) -> Iterator[None]:
+    """Around one test under xdist: the stores' lock, exclusive when the test reads a snapshot of the stores (and
+    kept for nextitem when it does too); none for a test that does not use the shared stack."""
     shared = shared_dir(item.config)
-    if shared is None:
+    if shared is None or not uses_stack:
         yield
         return
-    exclusive = item.get_closest_marker("exclusive_stack") is not None or "store_changes" in item.fixturenames
-    with open(shared / "stores.gate", "w") as gate, open(shared / "stores.lock", "w") as lock:
-        # Through the gate one at a time: a test waiting for the stores to itself keeps new tests from starting.
-        fcntl.flock(gate, fcntl.LOCK_EX)
-        fcntl.flock(lock, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
-        fcntl.flock(gate, fcntl.LOCK_UN)
+    alone = exclusive(item)
+    lock = _kept_lock.pop() if _kept_lock else None
+    if lock is None:
+        # Not a with-block: the lock may be kept for the next test, and is released when the file is closed.
+        lock = open(shared / "stores.lock", "w")  # noqa: SIM115
+        with open(shared / "stores.gate", "w") as gate:
+            # Through the gate one at a time: a test waiting for the stores to itself keeps new tests from starting.
+            fcntl.flock(gate, fcntl.LOCK_EX)
+            fcntl.flock(lock, fcntl.LOCK_EX if alone else fcntl.LOCK_SH)
+            fcntl.flock(gate, fcntl.LOCK_UN)
+    try:
         yield
+    finally:
+        if alone and nextitem is not None and exclusive(nextitem):
+            _kept_lock.append(lock)
+        else:
+            # Closing the file releases the lock.
+            lock.close()
 
 
 def stop(config: pytest.Config) -> None:

@@ -47,7 +47,7 @@ def skip_docker_tests(items: list[pytest.Item]) -> None:
 
 def start_if_needed(session: pytest.Session) -> None:
     """Start (or attach to) the stack when a selected test needs it, and print how it started."""
-    if session.config.option.collectonly or not any(_needs_stack(session.config, item) for item in session.items):
+    if session.config.option.collectonly or not any(needs_stack(session.config, item) for item in session.items):
         return
     stack = _start_stack(session.config)
     terminal = session.config.pluginmanager.get_plugin("terminalreporter")
@@ -70,7 +70,8 @@ def stop(config: pytest.Config) -> None:
         lifetime.close()
 
 
-def _needs_stack(config: pytest.Config, item: pytest.Item) -> bool:
+def needs_stack(config: pytest.Config, item: pytest.Item) -> bool:
+    """Whether the test uses the session's stack."""
     # phenom_env asks for the stack at run time (getfixturevalue) and only for --env local, so it is not in the
     # static fixture closure.
     return "local_stack" in item.fixturenames or (
