@@ -18,7 +18,16 @@ from stack_process import STACK_COMMAND, start_stack
 from timing import median, runs_option
 
 # Parts phenom_stack/stack.py starts on a background thread while the foreground goes on.
-BACKGROUND_PARTS = ("postgres", "moto", "trigger_hosts", "sign_in_trigger_hosts", "s3", "action_host", "hasura")
+BACKGROUND_PARTS = (
+    "postgres",
+    "moto",
+    "trigger_hosts",
+    "sign_in_trigger_hosts",
+    "s3",
+    "sign_up",
+    "action_host",
+    "hasura",
+)
 
 
 def main() -> None:

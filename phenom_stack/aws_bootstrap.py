@@ -154,24 +154,29 @@ def create_app_secrets(secretsmanager, database_url: str, jwt_secret_config: dic
 RECORD_ATTEMPTS = 3
 
 
-def create_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
-    """Sign up the users side by side, then confirm them one by one (the post-confirmation trigger runs); store the
-    first one's credentials. The first confirmation is the sync Lambda's cold start: a second one at the same time
-    would wait for it within its own time budget, and a sync that runs out of it is only logged."""
+def sign_up_users(cognito, secretsmanager, pool: CognitoPool) -> tuple[StackUser, ...]:
+    """Sign up the users side by side, not confirmed yet (no trigger runs), and store the first one's credentials
+    in the smoke secret."""
     with ThreadPoolExecutor(max_workers=len(USER_PROFILES), thread_name_prefix="phenom-stack-users") as signing_up:
         users = tuple(
             signing_up.map(
                 lambda user: signed_up_user(cognito, pool.user_pool_id, pool.client_id, *user), USER_PROFILES
             )
         )
-    for user in users:
-        cognito.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username=user.username)
     smoke_user = users[0]
     secretsmanager.create_secret(
         Name=names.SMOKE_SECRET_ID,
         SecretString=json.dumps({"username": smoke_user.username, "password": smoke_user.password}),
     )
     return users
+
+
+def confirm_users(cognito, pool: CognitoPool, users: tuple[StackUser, ...]) -> None:
+    """Confirm the signed-up users one by one (the post-confirmation trigger runs). The first confirmation is the
+    sync Lambda's cold start: a second one at the same time would wait for it within its own time budget, and a
+    sync that runs out of it is only logged."""
+    for user in users:
+        cognito.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username=user.username)
 
 
 def record_missing_users(

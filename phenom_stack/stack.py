@@ -8,9 +8,9 @@ the trigger Lambda the start fires (post confirmation); and Postgres. Only then 
 project's metadata, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
 background, and the pool and client in the foreground; then the action handler's host (its variables name the pool
 and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start in
-the background; the app secret is written meanwhile. Once Postgres and the engine are up come the engine's database
-source, migrations and metadata through the engine's APIs; then the users, whose confirmation runs the sync Lambda
-against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for in turn.
+the background, and so are the users signed up; the app secret is written meanwhile. Once Postgres and the engine
+are up come the engine's database source, migrations and metadata through the engine's APIs; then the users'
+confirmations, which run the sync Lambda against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for in turn.
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from typing import TypeVar
 from lambdas.registry import ACTION_HANDLER, LAMBDAS
 from phenom_stack import names
 from phenom_stack.aws_bootstrap import (
+    confirm_users,
     create_app_secrets,
     create_cognito,
     create_media_bucket,
-    create_users,
     record_missing_users,
+    sign_up_users,
 )
 from phenom_stack.child_process import REPO_ROOT
 from phenom_stack.docker_engine import resolve_stack_kind
@@ -94,7 +95,7 @@ def run_local_stack(
         remove_leftovers()
         workdir = make_workdir()
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=7, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=8, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
         # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
@@ -166,6 +167,9 @@ def run_local_stack(
         media_bucket = background.submit(clock.time, "s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
         cleanup.callback(_settle, media_bucket)
         pool = clock.time("cognito", create_cognito, cognito, triggers)
+        # Signing up runs no trigger: only the confirmations need the engine fed.
+        signed_up = background.submit(clock.time, "sign_up", sign_up_users, cognito, secretsmanager, pool)
+        cleanup.callback(_settle, signed_up)
         action_environment = {
             **deployment,
             "MEDIA_BUCKET": names.MEDIA_BUCKET,
@@ -214,7 +218,8 @@ def run_local_stack(
         clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
 
         confirmation_hosts.result()
-        users = clock.time("users", create_users, cognito, secretsmanager, pool)
+        users = signed_up.result()
+        clock.time("users", confirm_users, cognito, pool, users)
         action_host.result()
         sign_in_hosts.result()
         clock.time(

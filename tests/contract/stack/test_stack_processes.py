@@ -189,7 +189,7 @@ def test_start_failing_half_way_leaves_no_process_and_no_file(monkeypatch):
     with traversable_tmpdir() as tmpdir:
         monkeypatch.setattr(tempfile, "tempdir", str(tmpdir))
         # GIVEN a start that fails at the users, once Postgres, moto, the engine and the trigger hosts are up
-        monkeypatch.setattr(stack, "create_users", users_that_fail)
+        monkeypatch.setattr(stack, "confirm_users", users_that_fail)
         with pytest.raises(StackStartError, match="probe"), stack.run_local_stack("hermetic"):
             pass
         # THEN none of the processes it started is left, and neither is any of its files
