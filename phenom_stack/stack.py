@@ -4,8 +4,8 @@ Every listener's port is chosen first, so each part knows the others' URLs befor
 stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
 by side in the background: moto, in a process of its own with the Cognito triggers wired to the Lambda hosts' Invoke
 APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the host of
-the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3 and the
-project's metadata, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
+the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3, and
+builds the project's metadata in the background, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
 background, and the pool and client in the foreground; then the action handler's host (its variables name the pool
 and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start in
 the background, and so are the users signed up; the app secret is written meanwhile. Once Postgres and the engine
@@ -95,7 +95,7 @@ def run_local_stack(
         remove_leftovers()
         workdir = make_workdir()
         cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
-        background = ThreadPoolExecutor(max_workers=8, thread_name_prefix="phenom-stack-start")
+        background = ThreadPoolExecutor(max_workers=9, thread_name_prefix="phenom-stack-start")
         cleanup.callback(background.shutdown, wait=True, cancel_futures=True)
 
         # Where the host's services a container calls (moto's JWKS, the Function URL, Postgres) must listen.
@@ -139,19 +139,14 @@ def run_local_stack(
         cleanup.callback(_settle, database)
         database_url = postgres.url_at(postgres_port)
 
-        # Loaded once the parts' processes are on their way, as are the clients (a client loads its service model)
-        # and the project's metadata: all of it takes a while and needs no server.
-        from phenom_stack.hasura_project import (
-            apply_metadata,
-            apply_migrations,
-            metadata_json,
-            recorded_user_ids,
-            register_sources,
-        )
+        # Loaded once the parts' processes are on their way (a client loads its service model): the pool is made
+        # the moment moto answers. The project's metadata is first needed once the engine runs; it is built
+        # meanwhile in the background.
         from phenom_stack.moto_clients import moto_clients
 
         cognito, s3, secretsmanager = moto_clients(aws_endpoint_url, "cognito-idp", "s3", "secretsmanager")
-        metadata = metadata_json(HASURA_PROJECT_DIR)
+        metadata = background.submit(_project_metadata)
+        cleanup.callback(_settle, metadata)
         moto.result()
         sign_in_hosts = _in_background(
             background,
@@ -164,9 +159,11 @@ def run_local_stack(
             aws_endpoint_url,
             (),
         )
+        pool = clock.time("cognito", create_cognito, cognito, triggers)
+        # After the pool: moto's first request to a service loads that service, and two at once share its one
+        # interpreter; the bucket is needed only once everything else is up.
         media_bucket = background.submit(clock.time, "s3", create_media_bucket, s3, hosted[ACTION_HANDLER].arn)
         cleanup.callback(_settle, media_bucket)
-        pool = clock.time("cognito", create_cognito, cognito, triggers)
         # Signing up runs no trigger: only the confirmations need the engine fed.
         signed_up = background.submit(clock.time, "sign_up", sign_up_users, cognito, secretsmanager, pool)
         cleanup.callback(_settle, signed_up)
@@ -211,11 +208,14 @@ def run_local_stack(
         )
         clock.time("secrets", create_app_secrets, secretsmanager, database_url, jwt_config, admin_secret)
 
+        from phenom_stack.hasura_project import apply_metadata, apply_migrations, recorded_user_ids, register_sources
+
         database.result()
         engine = engine_start.result()
-        clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
+        project = metadata.result()
+        clock.time("sources", register_sources, f"{engine.base_url}/v1/metadata", admin_secret, project)
         clock.time("migrations", apply_migrations, f"{engine.base_url}/v2/query", admin_secret, HASURA_PROJECT_DIR)
-        clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, metadata)
+        clock.time("metadata", apply_metadata, f"{engine.base_url}/v1/metadata", admin_secret, project)
 
         confirmation_hosts.result()
         users = signed_up.result()
@@ -289,6 +289,14 @@ def _in_background(
     future = background.submit(clock.time, part, start, *args, processes)
     cleanup.callback(_settle, future)
     return future
+
+
+def _project_metadata() -> dict:
+    """The project's metadata as the engine's API takes it. hasura_project is imported here, on a background thread:
+    it loads graphql-core, which parses the actions' SDL."""
+    from phenom_stack.hasura_project import metadata_json
+
+    return metadata_json(HASURA_PROJECT_DIR)
 
 
 def _start_engine(
