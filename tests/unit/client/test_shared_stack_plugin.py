@@ -35,30 +35,21 @@ def run_in_thread(item, uses_stack: bool, nextitem=None) -> tuple[threading.Even
     return entered, release, thread
 
 
-def test_an_exclusive_test_waits_for_a_running_stack_test(tmp_path):
+@pytest.mark.parametrize(
+    "exclusive_by", [{"exclusive": True}, {"fixtures": ("store_changes",)}], ids=["marker", "store_changes"]
+)
+def test_an_exclusive_test_waits_for_a_running_stack_test(tmp_path, exclusive_by):
     # GIVEN one worker inside a test of the shared stack
     entered, release, thread = run_in_thread(worker_item(tmp_path), uses_stack=True)
     assert entered.wait(WAIT_SECONDS)
-    # WHEN another worker starts a test that reads a snapshot of the stores
-    exclusive_entered, exclusive_release, exclusive = run_in_thread(worker_item(tmp_path, exclusive=True), True)
+    # WHEN another worker starts a test that reads a snapshot of the stores (marked, or through store_changes)
+    exclusive_entered, exclusive_release, exclusive = run_in_thread(worker_item(tmp_path, **exclusive_by), True)
     # THEN it waits until that test is over
     assert not exclusive_entered.wait(0.2)
     release.set()
     assert exclusive_entered.wait(WAIT_SECONDS)
     exclusive_release.set()
     for each in (thread, exclusive):
-        each.join(WAIT_SECONDS)
-
-
-def test_store_changes_makes_a_test_exclusive(tmp_path):
-    entered, release, thread = run_in_thread(worker_item(tmp_path), uses_stack=True)
-    assert entered.wait(WAIT_SECONDS)
-    changes_entered, changes_release, changes = run_in_thread(worker_item(tmp_path, fixtures=("store_changes",)), True)
-    assert not changes_entered.wait(0.2)
-    release.set()
-    assert changes_entered.wait(WAIT_SECONDS)
-    changes_release.set()
-    for each in (thread, changes):
         each.join(WAIT_SECONDS)
 
 
