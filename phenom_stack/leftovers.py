@@ -71,7 +71,7 @@ def _abandoned(path: Path) -> bool:
 
 def _identity(pid: int) -> str:
     """`pid starttime` of a running process ('' when it does not run); the start time tells a reused pid apart."""
-    if not _running(pid):
+    if not running(pid):
         return ""
     try:
         start_time = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
@@ -80,7 +80,9 @@ def _identity(pid: int) -> str:
     return f"{pid} {start_time}"
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether pid is a live process: a zombie has ended, it only waits to be reaped (which a container's or a
+    VM's first process may do late, or never). Without /proc (macOS), a zombie counts as live."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from phenom_stack.leftovers import running
 from phenom_stack.local_stack import LocalStack
 
 T = TypeVar("T")
@@ -117,15 +118,6 @@ def descendants(pid: int) -> set[int]:
             found.add(child)
             todo.append(child)
     return found
-
-
-def running(pid: int) -> bool:
-    """Whether pid is a live process (a zombie has ended; it only waits to be reaped)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
 
 
 class StackParts:

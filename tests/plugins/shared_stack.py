@@ -33,6 +33,7 @@ from typing import IO
 
 import pytest
 
+from phenom_stack.leftovers import running
 from phenom_stack.local_stack import LocalStack
 
 WORKER_INPUT_KEY = "phenom_shared_stack_dir"
@@ -177,14 +178,13 @@ def _terminate(pid: int) -> None:
     deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         try:
-            # Reaps it when this process started it; otherwise only asks whether it is still there.
+            # Reaps it when this process started it.
             if os.waitpid(pid, os.WNOHANG)[0] == pid:
                 return
         except ChildProcessError:
-            pass
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return
+            # Started by a worker that has exited: it is init's to reap, which may take seconds (or, as the first
+            # process of some containers, forever), so an ended process counts as gone.
+            if not running(pid):
+                return
         time.sleep(0.05)
     os.killpg(pid, signal.SIGKILL)

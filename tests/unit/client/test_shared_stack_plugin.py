@@ -137,3 +137,18 @@ def test_auto_starts_a_worker_more_than_the_cores(monkeypatch, cores, workers):
 def test_auto_leaves_the_count_to_xdist_when_its_variable_says_it(monkeypatch):
     monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "5")
     assert shared_stack.auto_workers() is None
+
+
+def test_a_stack_that_ended_is_gone_though_nobody_reaped_it_yet(monkeypatch):
+    # GIVEN the shared stack, started by a worker that has exited, ending on SIGTERM: init's to reap, not ours
+    signals, states = [], iter([True, True, False])
+    monkeypatch.setattr(shared_stack.os, "kill", lambda pid, sig: signals.append(sig))
+    monkeypatch.setattr(shared_stack.os, "waitpid", lambda pid, options: (_ for _ in ()).throw(ChildProcessError()))
+    monkeypatch.setattr(shared_stack, "running", lambda pid: next(states))
+    monkeypatch.setattr(shared_stack.time, "sleep", lambda seconds: None)
+    monkeypatch.setattr(shared_stack.os, "killpg", lambda pid, sig: signals.append(("killpg", sig)))
+    # WHEN the controller stops it
+    shared_stack._terminate(4242)
+    # THEN it waited until the process ended (a zombie counts as ended), and killed nothing
+    assert signals == [shared_stack.signal.SIGTERM]
+    assert next(states, "drained") == "drained"
