@@ -7,7 +7,8 @@ moto keeps its state in process-wide backends. Here they belong to this process 
 resets the backends of the process it runs in when it ends, cannot reach them, and moto's request handling does not
 compete with the tests for one interpreter lock. Presigned S3 URLs are checked as S3 checks them
 (phenom_stack.s3_presign) before moto sees them. Every pool signs with moto's one key, imported once
-(phenom_stack.moto_signing_key). The triggers are wired (phenom_stack.cognito_triggers) before the
+(phenom_stack.moto_signing_key), and botocore's data, which moto reads anew for each service, is read once
+(phenom_stack.botocore_data). The triggers are wired (phenom_stack.cognito_triggers) before the
 server takes its first request, and with --terraform-gaps so are the workarounds of phenom_infra.moto_gaps (the
 infra fixture's Terraform applies). It serves on 127.0.0.1:N (and on N of each --also-listen address, where a
 container reaches the host: phenom_stack.docker_host), prints `READY <port>` on stdout once it answers, and exits
@@ -27,6 +28,7 @@ import requests
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import make_server
 
+from phenom_stack.botocore_data import botocore_data_read_once
 from phenom_stack.child_process import (
     LOOPBACK,
     add_also_listen_argument,
@@ -91,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     # One access-log line per AWS call would bury moto's errors in its log.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with ExitStack() as wrappers:
+        wrappers.enter_context(botocore_data_read_once())
         wrappers.enter_context(shared_signing_key())
         wrappers.enter_context(cognito_triggers(dict(args.trigger)))
         wrappers.enter_context(s3_notifications(dict(args.trigger)))

@@ -25,6 +25,7 @@ from lambdas.shared import deadline
 from lambdas.shared.app_secrets import read_app_secrets
 from lambdas.shared.aws import aws_client
 from lambdas.shared.log import JsonFormatter
+from phenom_stack.botocore_data import botocore_data_read_once as read_once
 from tests.kit.clock import FakeClock
 from tests.kit.fake_hasura import FakeHasura
 from tests.kit.fixture_values import ADMIN_SECRET, APP_SECRETS_ID, MEDIA_BUCKET, REGION
@@ -44,29 +45,9 @@ from tests.kit.tokens import (
 
 @pytest.fixture(scope="session", autouse=True)
 def botocore_data_read_once() -> Iterator[None]:
-    """botocore's data (the services it knows, their JSON models and endpoints) read once per run: moto gives every
-    test a fresh boto3 session, and each session listing and parsing them again was most of a test's time (and of
-    every mutant's run)."""
-    parsed: dict[str, Any] = {}
-    listed: dict[tuple[tuple[str, ...], str], list[str]] = {}
-    parse = botocore.loaders.JSONFileLoader.load_file
-    list_services = botocore.loaders.Loader.list_available_services
-
-    # One botocore session already shares what it read among all its clients; these share it among sessions.
-    def load_file(loader: botocore.loaders.JSONFileLoader, file_path: str) -> Any:
-        if file_path not in parsed:
-            parsed[file_path] = parse(loader, file_path)
-        return parsed[file_path]
-
-    def list_available_services(loader: botocore.loaders.Loader, type_name: str) -> list[str]:
-        where = (tuple(loader.search_paths), type_name)
-        if where not in listed:
-            listed[where] = list_services(loader, type_name)
-        return listed[where]
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(botocore.loaders.JSONFileLoader, "load_file", load_file)
-        patch.setattr(botocore.loaders.Loader, "list_available_services", list_available_services)
+    """botocore's data read once per run (phenom_stack.botocore_data): moto gives every test a fresh boto3 session,
+    and each one listing and parsing it again was most of a test's time (and of every mutant's run)."""
+    with read_once():
         yield
 
 
