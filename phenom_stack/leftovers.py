@@ -53,7 +53,8 @@ def remove_leftovers(temp_dir: Path | None = None) -> list[Path]:
     if memory is not None:
         candidates += sorted(memory.glob(f"{POSTGRES_DATA_PREFIX}*"))
     removed = []
-    for path in candidates:
+    # Once each: with TMPDIR=/dev/shm the data directories match both globs.
+    for path in dict.fromkeys(candidates):
         if path.is_dir() and _abandoned(path):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)

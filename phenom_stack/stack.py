@@ -4,13 +4,15 @@ Every listener's port is chosen first, so each part knows the others' URLs befor
 stack, also where the host's services the containers call must listen: phenom_stack.docker_host). Then, side
 by side in the background: moto, in a process of its own with the Cognito triggers wired to the Lambda hosts' Invoke
 APIs; the engine double's process (hermetic), which loads its modules until its configuration comes; the host of
-the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3, and
-builds the project's metadata in the background, while they start. Once moto answers, the other trigger hosts start and the bucket is made in the
-background, and the pool and client in the foreground; then the action handler's host (its variables name the pool
-and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start in
-the background, and so are the users signed up; the app secret is written meanwhile. Once Postgres and the engine
-are up come the engine's database source, migrations and metadata through the engine's APIs; then the users'
-confirmations, which run the sync Lambda against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for in turn.
+the trigger Lambda the start fires (post confirmation); and Postgres. Only then does this process load boto3 and make
+its clients, and it builds the project's metadata in the background, while they start. The moment moto answers, the
+pool and client are made in the foreground, and the other trigger hosts start; once the pool is there the bucket is
+made and the users are signed up, both in the background. Then the action handler's host (its variables name the
+pool and client) and the engine (it needs the JWKS, the Function URL and Postgres's URL, planned with its port) start
+in the background; the app secret is written meanwhile. Once Postgres and the engine are up come the engine's
+database source, migrations and metadata through the engine's APIs; then the users' confirmations, which run the
+sync Lambda against the engine. On stop every part's process is sent SIGTERM at once, and then each is waited for
+in turn.
 """
 
 from __future__ import annotations

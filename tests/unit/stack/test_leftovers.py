@@ -94,3 +94,12 @@ def test_the_owner_file_names_this_process(tmp_path):
     workdir = leftovers.make_workdir(leftovers.POSTGRES_DATA_PREFIX, tmp_path)
     assert workdir.name.startswith(leftovers.POSTGRES_DATA_PREFIX)
     assert (workdir / leftovers.OWNER_FILE).read_text().split()[0] == str(os.getpid())
+
+
+def test_with_the_temp_dir_in_memory_each_leftover_is_removed_once(memory, dead_pid):
+    # GIVEN TMPDIR is the memory root itself, so the data dirs also match the Postgres work dirs' prefix
+    abandoned = leftovers.make_workdir(leftovers.POSTGRES_DATA_PREFIX, memory)
+    (abandoned / leftovers.OWNER_FILE).write_text(f"{dead_pid} 1")
+    # THEN it is removed, and named once
+    assert leftovers.remove_leftovers(memory) == [abandoned]
+    assert not abandoned.exists()
