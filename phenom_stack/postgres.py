@@ -170,8 +170,9 @@ class EmbeddedPostgres:
         memory = memory_root()
         self._data_parent = make_workdir(POSTGRES_DATA_PREFIX, memory) if memory else self._workdir
         if run_as:
-            shutil.chown(self._workdir, user=run_as)
-            shutil.chown(self._data_parent, user=run_as)
+            # One dir, on disk: the data directory is then beside the log.
+            for directory in {self._workdir, self._data_parent}:
+                shutil.chown(directory, user=run_as)
         data_dir = self._data_parent / "data"
         _copy_data_dir(template, data_dir, run_as)
         self.port = self._planned_port or free_port()
@@ -227,9 +228,8 @@ class EmbeddedPostgres:
                 self._process.kill()
                 self._process.wait()
             self._process = None
-        for directory in (self._data_parent, self._workdir):
-            if directory is not None:
-                shutil.rmtree(directory, ignore_errors=True)
+        for directory in {self._data_parent, self._workdir} - {None}:
+            shutil.rmtree(directory, ignore_errors=True)
         self._workdir = self._data_parent = None
 
     def __enter__(self) -> str:
